@@ -1,0 +1,225 @@
+"""The `portal` command: serve, migrate, demo, worker, user and audit administration."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from portal.errors import DomainError
+from portal.settings import SettingsError
+
+T = TypeVar("T")
+
+
+def run(coroutine_factory: Callable[[], Awaitable[T]]) -> T:
+    """Run one async unit of work; turn domain and configuration errors into a message and exit code 1."""
+    try:
+        return asyncio.run(coroutine_factory())  # type: ignore[arg-type]
+    except (DomainError, SettingsError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else str(exc)
+        click.echo(f"Error: {message}", err=True)
+        sys.exit(1)
+
+
+def _check_settings() -> None:
+    from portal.settings import get_settings
+
+    try:
+        get_settings()
+    except SettingsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Harbor Portal: case management, family portal and billing for independent practices."""
+    _check_settings()
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (SQLite or PostgreSQL, from PORTAL_DATABASE_URL)."""
+    from portal.migrate import MigrationError
+    from portal.migrate import migrate as do_migrate
+
+    try:
+        run(lambda: do_migrate(quiet=True))
+    except MigrationError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo("Migrations applied.")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database already has data.")
+def demo(if_empty: bool) -> None:
+    """Load the demo practice into an empty database and print the demo sign-ins."""
+    from portal.demo import DemoNotEmpty, database_is_empty, load_demo
+    from portal.settings import get_settings
+
+    async def go() -> Any:
+        if if_empty and not await database_is_empty():
+            return None
+        return await load_demo(get_settings().demo_password)
+
+    try:
+        result = run(go)
+    except DemoNotEmpty as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    if result is None:
+        click.echo("The database already has data; the demo was not loaded.")
+        return
+    click.echo("Demo practice loaded: Harbor Case Management")
+    _print_demo_sign_ins(result.people, result.password, result.generated_password)
+
+
+def _print_demo_sign_ins(people: list[tuple[str, str, str]], password: str, generated: bool) -> None:
+    click.echo("")
+    click.echo("Demo sign-ins (password for everyone: " + password + ")")
+    if generated:
+        click.echo("  The password was generated; set PORTAL_DEMO_PASSWORD to choose it.")
+    for name, email, role in people:
+        click.echo(f"  {email:<22} {role:<13} {name}")
+    click.echo("")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--with-worker", is_flag=True, help="Also run the background worker inside this process.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Web processes (uvicorn workers).")
+@click.option("--proxy-headers", is_flag=True, help="Trust X-Forwarded-For/Proto from FORWARDED_ALLOW_IPS.")
+def serve(host: str, port: int, with_worker: bool, workers: int, proxy_headers: bool) -> None:
+    """Serve the portal over HTTP."""
+    import uvicorn
+
+    if with_worker:
+        os.environ["PORTAL_EMBEDDED_WORKER"] = "1"
+    click.echo(f"Serving on http://{host}:{port}" + (" with the background worker" if with_worker else ""))
+    uvicorn.run(
+        "portal.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,  # our access log never records query strings (they can carry names)
+        proxy_headers=proxy_headers,
+        log_level="warning",
+    )
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run one round (deliver due e-mail) and exit.")
+@click.option("--poll-seconds", default=2.0, show_default=True, type=float)
+def worker(once: bool, poll_seconds: float) -> None:
+    """Run the background worker (e-mail outbox, housekeeping)."""
+    from portal.logging_setup import configure_logging
+    from portal.settings import get_settings
+    from portal.worker import run_forever, run_once
+
+    configure_logging(get_settings().log_level)
+    if once:
+        report = run(run_once)
+        click.echo(
+            f"E-mail: {report.mail.sent} sent, {report.mail.retried} to retry, {report.mail.failed} failed, "
+            f"{report.mail.uncertain} uncertain."
+        )
+        return
+
+    async def forever() -> None:
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_forever(stop, poll_seconds=poll_seconds)
+
+    click.echo("Worker running; Ctrl-C to stop.")
+    run(forever)
+
+
+@main.group()
+def user() -> None:
+    """Manage user accounts."""
+
+
+ROLE_NAMES = ["owner", "case_manager", "billing", "family"]
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLE_NAMES))
+@click.option("--name", default=None, help="Full name (defaults to the part of the address before @).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_create(email: str, role: str, name: str | None, password_stdin: bool) -> None:
+    """Create an account. The password comes from a prompt or, with --password-stdin, standard input."""
+    from portal.accounts import services
+    from portal.policy import Principal, Role
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    display_name = name or email.split("@", 1)[0]
+    created = run(
+        lambda: services.create_user(
+            Principal.system("cli"), email=email, name=display_name, role=Role(role), password=password
+        )
+    )
+    click.echo(f"Created {created['email']} ({created['role']}).")
+
+
+@user.command("list")
+def user_list() -> None:
+    """List accounts."""
+    from portal.accounts import services
+
+    rows = run(services.list_users)
+    click.echo(f"{'EMAIL':<32} {'ROLE':<13} {'STATUS':<12} {'MFA':<4} NAME")
+    for row in rows:
+        status = "active" if row["active"] else "deactivated"
+        if row["active"] and not row["has_password"]:
+            status = "invited"
+        click.echo(f"{row['email']:<32} {row['role']:<13} {status:<12} {'on' if row['mfa_enabled'] else 'off':<4} "
+                   f"{row['name']}")  # fmt: skip
+
+
+@user.command("deactivate")
+@click.argument("email")
+def user_deactivate(email: str) -> None:
+    """Deactivate an account and end its sessions at once."""
+    from portal.accounts import services
+    from portal.policy import Principal
+
+    row = run(lambda: services.deactivate_user_by_email(Principal.system("cli"), email))
+    click.echo(f"Deactivated {row['email']}; their sessions have ended.")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 at the first broken link."""
+    from portal.audit.services import verify_chain
+
+    report = run(verify_chain)
+    if report.intact:
+        click.echo(f"Audit chain intact: {report.count} events verified.")
+        return
+    click.echo(f"Audit chain BROKEN at event {report.broken_seq}: {report.reason}", err=True)
+    click.echo(f"{report.count} events verified before the break.", err=True)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Engine selection, the one way to open a write transaction, and database error mapping.
+
+Services own their transactions through `write_transaction()`. When a transaction is already open
+(a test wraps each test in one, or a service calls another service) it becomes a SAVEPOINT, so a failing
+unit of work is rolled back on its own and never leaves a half-written record behind.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from piccolo.engine.base import Engine
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from portal.settings import parse_database_url
+
+
+class PortalSQLiteEngine(SQLiteEngine):
+    """SQLite with a busy timeout, so concurrent writers wait instead of failing."""
+
+    async def get_connection(self) -> Any:
+        connection = await super().get_connection()
+        await connection.execute("PRAGMA busy_timeout = 30000")
+        return connection
+
+
+def create_engine(database_url: str) -> Engine:
+    target = parse_database_url(database_url)
+    if target.engine == "sqlite":
+        assert target.path is not None
+        Path(target.path).parent.mkdir(parents=True, exist_ok=True)
+        return PortalSQLiteEngine(path=target.path, timeout=30)
+    return PostgresEngine(config={"dsn": target.dsn})
+
+
+def get_engine() -> Engine:
+    engine = engine_finder()
+    if engine is None:  # pragma: no cover - piccolo_conf always defines DB
+        raise RuntimeError("No Piccolo engine configured")
+    return engine
+
+
+def is_sqlite() -> bool:
+    return isinstance(get_engine(), SQLiteEngine)
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """Open a unit of work: BEGIN IMMEDIATE on SQLite, a transaction on PostgreSQL, a SAVEPOINT if nested."""
+    engine = get_engine()
+    current = engine.current_transaction.get()
+    if current is not None:
+        savepoint = await current.savepoint()
+        try:
+            yield
+        except BaseException:
+            await savepoint.rollback_to()
+            raise
+        else:
+            await savepoint.release()
+        return
+    if isinstance(engine, SQLiteEngine):
+        transaction = engine.transaction(transaction_type=TransactionType.immediate)
+    else:
+        transaction = engine.transaction()
+    async with transaction:
+        yield
+
+
+def in_transaction() -> bool:
+    return get_engine().current_transaction.get() is not None
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    if isinstance(exc, asyncpg.exceptions.UniqueViolationError):
+        return True
+    return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed" in str(exc)
+
+
+def unique_violation_detail(exc: BaseException) -> str:
+    """The constraint or columns named by the driver, for mapping to a domain error."""
+    if isinstance(exc, asyncpg.exceptions.UniqueViolationError):
+        return getattr(exc, "constraint_name", None) or str(exc)
+    return str(exc).replace("UNIQUE constraint failed: ", "")
+
+
+async def ping() -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        await get_engine()._run_in_new_connection("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+async def start_pool() -> None:
+    engine = get_engine()
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+
+
+async def close_pool() -> None:
+    engine = get_engine()
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()

@@ -1,0 +1,61 @@
+"""The demo practice: Harbor Case Management and its people. Later domains add their data here."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from portal.accounts import services as accounts
+from portal.accounts.tables import User
+from portal.core.tables import Practice
+from portal.db import write_transaction
+from portal.policy import Principal, Role
+
+PRACTICE_NAME = "Harbor Case Management"
+
+DEMO_PEOPLE: list[tuple[str, str, Role]] = [
+    ("olivia@example.com", "Olivia Bennett", Role.OWNER),
+    ("casey@example.com", "Casey Morales", Role.CASE_MANAGER),
+    ("morgan@example.com", "Morgan Lee", Role.CASE_MANAGER),
+    ("bea@example.com", "Bea Carter", Role.BILLING),
+    ("pat@example.com", "Pat Rivera", Role.FAMILY),
+    ("sam@example.com", "Sam Rivera", Role.FAMILY),
+]
+
+
+class DemoNotEmpty(RuntimeError):
+    pass
+
+
+@dataclass
+class DemoResult:
+    password: str
+    generated_password: bool
+    people: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def generate_demo_password() -> str:
+    # Four short words' worth of entropy, readable when printed to a terminal.
+    return "harbor-" + "-".join(secrets.token_hex(3) for _ in range(3))
+
+
+async def database_is_empty() -> bool:
+    return await User.count() == 0
+
+
+async def load_demo(password: str | None = None) -> DemoResult:
+    """Create the demo practice on an empty database (refuses otherwise, so it never mixes with real data)."""
+    if not await database_is_empty():
+        raise DemoNotEmpty("The database already has users; the demo only loads into an empty database.")
+    generated = password is None
+    password = password or generate_demo_password()
+    system = Principal.system("demo")
+    result = DemoResult(password=password, generated_password=generated)
+    async with write_transaction():
+        await Practice.update({Practice.name: PRACTICE_NAME, Practice.require_staff_mfa: False}).where(
+            Practice.id == 1
+        )
+        for email, name, role in DEMO_PEOPLE:
+            await accounts.create_user(system, email=email, name=name, role=role, password=password)
+            result.people.append((name, email, role.value))
+    return result

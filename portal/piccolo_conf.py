@@ -1,0 +1,17 @@
+"""Piccolo's configuration: the engine comes from PORTAL_DATABASE_URL, the apps are the portal's domains."""
+
+from piccolo.conf.apps import AppRegistry
+
+from portal.db import create_engine
+from portal.settings import get_settings
+
+DB = create_engine(get_settings().database_url)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "portal.core.piccolo_app",
+        "portal.accounts.piccolo_app",
+        "portal.audit.piccolo_app",
+        "portal.mail.piccolo_app",
+    ]
+)

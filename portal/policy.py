@@ -1,0 +1,164 @@
+"""Who may do what: the single authority (DESIGN.md §4).
+
+Controllers put `guard(Action.X)` on every route that is not on `PUBLIC_ROUTES`; services call
+`require(principal, Action.X)` again before a write. A test walks the route table and fails on any route
+that is neither public nor guarded by a guard made here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    CASE_MANAGER = "case_manager"
+    BILLING = "billing"
+    FAMILY = "family"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.OWNER: "Owner",
+    Role.CASE_MANAGER: "Case manager",
+    Role.BILLING: "Billing",
+    Role.FAMILY: "Family",
+}
+
+STAFF_ROLES = frozenset({Role.OWNER, Role.CASE_MANAGER, Role.BILLING})
+
+
+class Action(StrEnum):
+    # Any signed-in person, about themselves.
+    ACCOUNT_SELF = "account.self"
+    # Owner only.
+    USERS_MANAGE = "users.manage"
+    PRACTICE_MANAGE = "practice.manage"
+    AUDIT_READ = "audit.read"
+    # Staff areas.
+    STAFF_AREA = "staff.area"
+
+
+RULES: dict[Action, frozenset[Role]] = {
+    Action.ACCOUNT_SELF: frozenset(Role),
+    Action.USERS_MANAGE: frozenset({Role.OWNER}),
+    Action.PRACTICE_MANAGE: frozenset({Role.OWNER}),
+    Action.AUDIT_READ: frozenset({Role.OWNER}),
+    Action.STAFF_AREA: STAFF_ROLES,
+}
+
+# Routes anyone may call without signing in. Everything else needs a guard from `guard()`.
+PUBLIC_ROUTES: frozenset[str] = frozenset(
+    {
+        "/",
+        "/healthz",
+        "/login",
+        "/logout",
+        "/login/mfa",
+        "/password/forgot",
+        "/password/reset/{token:str}",
+        "/invitations/{token:str}",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/password-reset",
+        "/static",
+        "/schema",
+        "/schema/openapi.json",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person (or system job) acting, with where the request came from, for policy and audit."""
+
+    user_id: int | None
+    role: Role | None
+    email: str
+    name: str
+    session_id: int | None = None
+    ip: str = ""
+    user_agent: str = ""
+    mfa_enabled: bool = False
+    # Password accepted but the TOTP step of sign-in is still to come.
+    mfa_pending: bool = False
+    # Staff who must enrol MFA before doing anything else.
+    mfa_enrollment_required: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_family(self) -> bool:
+        return self.role == Role.FAMILY
+
+    @property
+    def label(self) -> str:
+        return self.email
+
+    @classmethod
+    def system(cls, name: str) -> Principal:
+        """The CLI, the worker or a migration acting on its own behalf (full authority, audited as such)."""
+        return cls(user_id=None, role=Role.OWNER, email=f"system:{name}", name=name)
+
+    @classmethod
+    def anonymous(cls, ip: str = "", user_agent: str = "") -> Principal:
+        return cls(user_id=None, role=None, email="anonymous", name="anonymous", ip=ip, user_agent=user_agent)
+
+
+def can(principal: Principal | None, action: Action) -> bool:
+    if principal is None or principal.role is None or principal.mfa_pending:
+        return False
+    return principal.role in RULES[action]
+
+
+def require(principal: Principal, action: Action) -> None:
+    """Services call this before acting, so a route that forgot its guard still cannot write."""
+    if not can(principal, action):
+        raise PermissionDeniedException("You do not have permission to do that.")
+
+
+class MfaEnrollmentRequired(PermissionDeniedException):
+    """Staff must enrol MFA first; HTML requests are sent to the enrolment page."""
+
+
+class MfaChallengePending(NotAuthorizedException):
+    """The password was right; the TOTP step of sign-in is still to come."""
+
+
+@dataclass(frozen=True)
+class PolicyGuard:
+    """A Litestar guard made by `guard()`; the route-table test recognises routes guarded by it."""
+
+    action: Action
+    allow_mfa_enrollment: bool = False
+
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal: Principal | None = connection.scope.get("user")
+        if principal is None:
+            raise NotAuthorizedException("Please sign in.")
+        if principal.mfa_pending:
+            raise MfaChallengePending("Enter the code from your authenticator app to finish signing in.")
+        if principal.mfa_enrollment_required and not self.allow_mfa_enrollment:
+            raise MfaEnrollmentRequired("Set up two-factor authentication before continuing.")
+        if not can(principal, self.action):
+            raise PermissionDeniedException("You do not have permission to do that.")
+
+
+def guard(action: Action, *, allow_mfa_enrollment: bool = False) -> PolicyGuard:
+    return PolicyGuard(action=action, allow_mfa_enrollment=allow_mfa_enrollment)
+
+
+def is_policy_guard(obj: object) -> bool:
+    return isinstance(obj, PolicyGuard)
