@@ -20,7 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from portal import __version__
-from portal.accounts.account_controllers import AccountController
+from portal.accounts.account_controllers import AccountController, MfaSetupController
 from portal.accounts.controllers import AuthApiController, SignInController
 from portal.accounts.users_controllers import UsersController
 from portal.audit.controllers import AuditController
@@ -58,6 +58,7 @@ def route_handlers() -> list[object]:
         SignInController,
         AuthApiController,
         AccountController,
+        MfaSetupController,
         UsersController,
         PracticeSettingsController,
         AuditController,

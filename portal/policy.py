@@ -70,9 +70,9 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/password-reset",
-        "/static",
+        "/static/{file_path:path}",
         "/schema",
-        "/schema/openapi.json",
+        "/schema/{path:str}",
     }
 )
 
@@ -162,3 +162,21 @@ def guard(action: Action, *, allow_mfa_enrollment: bool = False) -> PolicyGuard:
 
 def is_policy_guard(obj: object) -> bool:
     return isinstance(obj, PolicyGuard)
+
+
+def unguarded_routes(app: Any) -> list[str]:
+    """Every `METHOD path` of `app` that is neither on PUBLIC_ROUTES nor guarded by a policy guard.
+
+    Litestar's automatic OPTIONS handlers (which answer CORS pre-flight and run no code of ours) are skipped.
+    """
+    problems = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            methods = set(getattr(handler, "http_methods", {"ASGI"}))
+            if methods == {"OPTIONS"}:
+                continue
+            if route.path in PUBLIC_ROUTES:
+                continue
+            if not any(is_policy_guard(g) for g in handler.resolve_guards()):
+                problems.extend(f"{method} {route.path}" for method in sorted(methods))
+    return sorted(problems)

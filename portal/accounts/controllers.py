@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -25,7 +26,7 @@ from portal.web import (
 )
 
 
-def session_cookie(token: str) -> Cookie:
+def session_cookie(token: FromPath[str]) -> Cookie:
     # No Max-Age: the cookie ends with the browser; the server enforces the 30-minute idle and 12-hour limits.
     return Cookie(
         key=sessions.COOKIE_NAME,
@@ -51,7 +52,7 @@ class SignInController(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Template | Redirect:
+    async def login_page(self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template | Redirect:
         principal = optional_principal(request)
         if principal is not None and not principal.mfa_pending:
             return redirect(safe_next(next))
@@ -81,7 +82,7 @@ class SignInController(Controller):
         return response
 
     @get("/login/mfa")
-    async def mfa_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Template | Redirect:
+    async def mfa_page(self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template | Redirect:
         principal = optional_principal(request)
         if principal is None:
             return redirect("/login")
@@ -138,12 +139,12 @@ class SignInController(Controller):
         )
 
     @get("/password/reset/{token:str}")
-    async def reset_page(self, request: Request[Any, Any, Any], token: str) -> Template:
+    async def reset_page(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         valid = await services.reset_link_is_valid(token)
         return render(request, "accounts/password_reset.html", token=token, valid=valid)
 
     @post("/password/reset/{token:str}", status_code=HTTP_200_OK)
-    async def reset_submit(self, request: Request[Any, Any, Any], token: str) -> Template | Redirect:
+    async def reset_submit(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         form = await _form(request)
         if form.get("password", "") != form.get("password_confirm", ""):
             return render(request, "accounts/password_reset.html", status_code=400, token=token, valid=True,
@@ -159,12 +160,12 @@ class SignInController(Controller):
         return redirect("/login", flash="Your password has been changed. Please sign in.")
 
     @get("/invitations/{token:str}")
-    async def invitation_page(self, request: Request[Any, Any, Any], token: str) -> Template:
+    async def invitation_page(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         valid = await services.invitation_is_valid(token)
         return render(request, "accounts/invitation.html", token=token, valid=valid)
 
     @post("/invitations/{token:str}", status_code=HTTP_200_OK)
-    async def invitation_submit(self, request: Request[Any, Any, Any], token: str) -> Template | Redirect:
+    async def invitation_submit(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         form = await _form(request)
         if form.get("password", "") != form.get("password_confirm", ""):
             return render(request, "accounts/invitation.html", status_code=400, token=token, valid=True,
@@ -198,7 +199,7 @@ class AuthApiController(Controller):
     tags = ["auth"]
 
     @post("/auth/login", status_code=HTTP_200_OK)
-    async def api_login(self, request: Request[Any, Any, Any], data: LoginRequest) -> Response[Me]:
+    async def api_login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> Response[Me]:
         """Sign in; sets the session cookie. With MFA on, send the 6-digit code (or a recovery code) as `totp`."""
         result = await services.sign_in(
             data.email,
@@ -227,7 +228,7 @@ class AuthApiController(Controller):
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie()])
 
     @post("/auth/password-reset", status_code=HTTP_202_ACCEPTED)
-    async def api_password_reset(self, request: Request[Any, Any, Any], data: PasswordResetRequest) -> Accepted:
+    async def api_password_reset(self, request: Request[Any, Any, Any], data: JSONBody[PasswordResetRequest]) -> Accepted:
         """Ask for a reset link. The answer is the same whether or not the address has an account."""
         await services.request_password_reset(data.email, ip=client_ip(request), user_agent=user_agent(request))
         return Accepted(detail="If that address has an account, a reset link has been e-mailed to it.")

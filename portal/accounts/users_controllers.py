@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
@@ -65,7 +66,7 @@ class UsersController(Controller):
         return redirect("/users", flash="Invitation sent.")
 
     @post("/{user_id:int}/role", status_code=HTTP_200_OK)
-    async def change_role(self, request: Request[Any, Any, Any], user_id: int) -> Template | Redirect:
+    async def change_role(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Template | Redirect:
         form = await _form(request)
         try:
             await services.change_role(current_principal(request), user_id, _role(form.get("role", "")))
@@ -74,7 +75,7 @@ class UsersController(Controller):
         return redirect("/users", flash="Role changed. That person's sessions were signed out.")
 
     @post("/{user_id:int}/deactivate", status_code=HTTP_200_OK)
-    async def deactivate(self, request: Request[Any, Any, Any], user_id: int) -> Template | Redirect:
+    async def deactivate(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Template | Redirect:
         try:
             await services.deactivate_user(current_principal(request), user_id)
         except Invalid as exc:
@@ -82,12 +83,12 @@ class UsersController(Controller):
         return redirect("/users", flash="Account deactivated and signed out everywhere.")
 
     @post("/{user_id:int}/reactivate", status_code=HTTP_200_OK)
-    async def reactivate(self, request: Request[Any, Any, Any], user_id: int) -> Redirect:
+    async def reactivate(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Redirect:
         await services.reactivate_user(current_principal(request), user_id)
         return redirect("/users", flash="Account reactivated.")
 
     @post("/{user_id:int}/resend-invitation", status_code=HTTP_200_OK)
-    async def resend(self, request: Request[Any, Any, Any], user_id: int) -> Template | Redirect:
+    async def resend(self, request: Request[Any, Any, Any], user_id: FromPath[int]) -> Template | Redirect:
         try:
             await services.resend_invitation(current_principal(request), user_id)
         except Invalid as exc:
