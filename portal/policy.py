@@ -72,6 +72,7 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         "/api/v1/auth/password-reset",
         "/static/{file_path:path}",
         "/schema",
+        "/schema/openapi.json",
         "/schema/{path:str}",
     }
 )
