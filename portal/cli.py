@@ -57,10 +57,10 @@ def migrate() -> None:
 
 
 @main.command()
-@click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database already has data.")
+@click.option("--if-empty", is_flag=True, help="Only load into an empty database; otherwise print the sign-ins.")
 def demo(if_empty: bool) -> None:
     """Load the demo practice into an empty database and print the demo sign-ins."""
-    from portal.demo import DemoNotEmpty, database_is_empty, load_demo
+    from portal.demo import DEMO_PEOPLE, DemoNotEmpty, database_is_empty, load_demo, remembered_demo_password
     from portal.settings import get_settings
 
     async def go() -> Any:
@@ -74,7 +74,11 @@ def demo(if_empty: bool) -> None:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     if result is None:
-        click.echo("The database already has data; the demo was not loaded.")
+        password = get_settings().demo_password or remembered_demo_password()
+        click.echo("The database already has data; the demo was not loaded again.")
+        if password:
+            people = [(name, email, role.value) for email, name, role in DEMO_PEOPLE]
+            _print_demo_sign_ins(people, password, generated=False)
         return
     click.echo("Demo practice loaded: Harbor Case Management")
     _print_demo_sign_ins(result.people, result.password, result.generated_password)
@@ -84,7 +88,8 @@ def _print_demo_sign_ins(people: list[tuple[str, str, str]], password: str, gene
     click.echo("")
     click.echo("Demo sign-ins (password for everyone: " + password + ")")
     if generated:
-        click.echo("  The password was generated; set PORTAL_DEMO_PASSWORD to choose it.")
+        click.echo("  The password was generated (and kept in var/demo-password.txt for the next `make run`);")
+        click.echo("  set PORTAL_DEMO_PASSWORD to choose it.")
     for name, email, role in people:
         click.echo(f"  {email:<22} {role:<13} {name}")
     click.echo("")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from portal.accounts import services as accounts
 from portal.accounts.tables import User
@@ -39,6 +41,23 @@ def generate_demo_password() -> str:
     return "harbor-" + "-".join(secrets.token_hex(3) for _ in range(3))
 
 
+def _remembered_password_file() -> Path:
+    return Path(os.environ.get("PORTAL_VAR_DIR", "var")) / "demo-password.txt"
+
+
+def remembered_demo_password() -> str | None:
+    """The generated demo password, so `make run` can print the sign-ins again on later starts."""
+    path = _remembered_password_file()
+    return path.read_text().strip() if path.exists() else None
+
+
+def _remember_password(password: str) -> None:
+    path = _remembered_password_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+
+
 async def database_is_empty() -> bool:
     return await User.count() == 0
 
@@ -58,4 +77,6 @@ async def load_demo(password: str | None = None) -> DemoResult:
         for email, name, role in DEMO_PEOPLE:
             await accounts.create_user(system, email=email, name=name, role=role, password=password)
             result.people.append((name, email, role.value))
+    if generated:
+        _remember_password(password)
     return result
