@@ -219,7 +219,7 @@ def audit_verify() -> None:
 
     report = run(verify_chain)
     if report.intact:
-        click.echo(f"Audit chain intact: {report.count} events verified.")
+        click.echo(f"Audit chain intact: {report.count} event{'' if report.count == 1 else 's'} verified.")
         return
     click.echo(f"Audit chain BROKEN at event {report.broken_seq}: {report.reason}", err=True)
     click.echo(f"{report.count} events verified before the break.", err=True)

@@ -13,7 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4)
+# argon2id with the RFC 9106 low-memory profile (t=3, m=64 MiB, p=4).
+PRODUCTION_HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+_hasher = PRODUCTION_HASHER
 
 
 def use_fast_hashing_for_tests() -> None:
