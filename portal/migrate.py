@@ -19,7 +19,10 @@ async def migrate(*, quiet: bool = True) -> None:
         # WAL lets readers proceed while one writer works; the setting persists in the file.
         await get_engine()._run_in_new_connection("PRAGMA journal_mode=WAL")
     output = io.StringIO()
-    with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
-        result = await run_forwards(app_name="all", migration_id="all", fake=False)
+    try:
+        with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
+            result = await run_forwards(app_name="all", migration_id="all", fake=False)
+    except Exception as exc:
+        raise MigrationError(f"Migrations failed: {type(exc).__name__}: {exc}") from exc
     if not result.success:
         raise MigrationError(f"Migrations failed: {result.message}\n{output.getvalue()[-2000:]}")

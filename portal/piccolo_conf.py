@@ -13,5 +13,7 @@ APP_REGISTRY = AppRegistry(
         "portal.accounts.piccolo_app",
         "portal.audit.piccolo_app",
         "portal.mail.piccolo_app",
+        "portal.files.piccolo_app",
+        "portal.cases.piccolo_app",
     ]
 )

@@ -46,6 +46,11 @@ class Action(StrEnum):
     AUDIT_READ = "audit.read"
     # Staff areas.
     STAFF_AREA = "staff.area"
+    # Clinical case records (further limited to the clients one is assigned to: see client_scope()).
+    CLIENTS_READ = "clients.read"
+    CLIENTS_WRITE = "clients.write"
+    CLIENTS_CREATE = "clients.create"
+    CARE_TEAM_DIRECTORY = "care_team.directory"
 
 
 RULES: dict[Action, frozenset[Role]] = {
@@ -54,6 +59,10 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PRACTICE_MANAGE: frozenset({Role.OWNER}),
     Action.AUDIT_READ: frozenset({Role.OWNER}),
     Action.STAFF_AREA: STAFF_ROLES,
+    Action.CLIENTS_READ: frozenset({Role.OWNER, Role.CASE_MANAGER}),
+    Action.CLIENTS_WRITE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
+    Action.CLIENTS_CREATE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
+    Action.CARE_TEAM_DIRECTORY: frozenset({Role.OWNER, Role.CASE_MANAGER}),
 }
 
 # Routes anyone may call without signing in. Everything else needs a guard from `guard()`.
@@ -163,6 +172,33 @@ def guard(action: Action, *, allow_mfa_enrollment: bool = False) -> PolicyGuard:
 
 def is_policy_guard(obj: object) -> bool:
     return isinstance(obj, PolicyGuard)
+
+
+# --------------------------------------------------------------------------- client scope
+
+
+def client_scope(principal: Principal) -> Any:
+    """A where-clause on `Client.id` for the clients this person may see (case managers: the clients they are
+    assigned to now; the owner: every client not archived). Billing and family roles see no clinical record."""
+    from portal.cases.tables import Client, ClientAssignment
+
+    if principal.role == Role.OWNER:
+        return Client.archived_at.is_null()
+    if principal.role == Role.CASE_MANAGER and principal.user_id is not None:
+        assigned = ClientAssignment.select(ClientAssignment.client).where(
+            (ClientAssignment.case_manager == principal.user_id) & ClientAssignment.ended_at.is_null()
+        )
+        return Client.id.is_in(assigned) & Client.archived_at.is_null()
+    return Client.id == -1
+
+
+async def require_client(principal: Principal, client_id: int, action: Action = Action.CLIENTS_READ) -> None:
+    """Raise NotFound unless this person may act on this client: an invisible client looks like a missing one."""
+    from portal.cases.tables import Client
+    from portal.errors import NotFound
+
+    if not can(principal, action) or not await Client.exists().where((Client.id == client_id) & client_scope(principal)):
+        raise NotFound("No such client.")
 
 
 def unguarded_routes(app: Any) -> list[str]:
