@@ -7,15 +7,16 @@ import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -24,6 +25,7 @@ from portal.accounts.account_controllers import AccountController, MfaSetupContr
 from portal.accounts.controllers import AuthApiController, SignInController
 from portal.accounts.users_controllers import UsersController
 from portal.audit.controllers import AuditController
+from portal.cases.routes import CASES_ROUTE_HANDLERS
 from portal.core.controllers import HomeController, PracticeSettingsController
 from portal.db import close_pool, start_pool
 from portal.errors_http import EXCEPTION_HANDLERS
@@ -34,7 +36,7 @@ from portal.templating import register_filters
 from portal.worker import run_forever
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core"]
+DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core", "cases"]
 
 # The Stripe webhook authenticates by signature, not by cookie: it is exempt from CSRF and nothing else.
 CSRF_EXEMPT_PATHS = ["/api/v1/billing/stripe/webhook"]
@@ -52,7 +54,7 @@ def template_environment() -> Environment:
     return environment
 
 
-def route_handlers() -> list[object]:
+def route_handlers() -> list[Any]:
     return [
         HomeController,
         SignInController,
@@ -62,6 +64,7 @@ def route_handlers() -> list[object]:
         UsersController,
         PracticeSettingsController,
         AuditController,
+        *CASES_ROUTE_HANDLERS,
         create_static_files_router(path="/static", directories=[PACKAGE_DIR / "static"], include_in_schema=False),
     ]
 

@@ -192,8 +192,10 @@ def user_list() -> None:
         status = "active" if row["active"] else "deactivated"
         if row["active"] and not row["has_password"]:
             status = "invited"
-        click.echo(f"{row['email']:<32} {row['role']:<13} {status:<12} {'on' if row['mfa_enabled'] else 'off':<4} "
-                   f"{row['name']}")  # fmt: skip
+        click.echo(
+            f"{row['email']:<32} {row['role']:<13} {status:<12} {'on' if row['mfa_enabled'] else 'off':<4} "
+            f"{row['name']}"
+        )
 
 
 @user.command("deactivate")

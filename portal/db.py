@@ -11,13 +11,15 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import asyncpg
+from piccolo.columns import Serial
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from portal.settings import parse_database_url
 
@@ -74,6 +76,12 @@ async def write_transaction() -> AsyncIterator[None]:
         yield
 
 
+def contains_text(column: Any, text: str) -> Any:
+    """A case-insensitive "contains" filter (SQLite's LIKE is already case-insensitive for ASCII)."""
+    pattern = "%" + text.strip().replace("\\", "").replace("%", "").replace("_", "")[:100] + "%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
+
+
 def in_transaction() -> bool:
     return get_engine().current_transaction.get() is not None
 
@@ -94,7 +102,7 @@ def unique_violation_detail(exc: BaseException) -> str:
 async def ping() -> bool:
     """True when the database answers a trivial query."""
     try:
-        await get_engine()._run_in_new_connection("SELECT 1")
+        await cast(Any, get_engine())._run_in_new_connection("SELECT 1")
     except Exception:
         return False
     return True
@@ -110,3 +118,15 @@ async def close_pool() -> None:
     engine = get_engine()
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
+
+
+if TYPE_CHECKING:
+
+    class PortalTable(Table):
+        """What every table is to a type checker: a Piccolo table with its implicit `id` primary key."""
+
+        id: Serial
+
+else:
+    # At run time tables subclass Table itself, so Piccolo's migrations see exactly the columns declared.
+    PortalTable = Table

@@ -71,9 +71,7 @@ async def load_demo(password: str | None = None) -> DemoResult:
     system = Principal.system("demo")
     result = DemoResult(password=password, generated_password=generated)
     async with write_transaction():
-        await Practice.update({Practice.name: PRACTICE_NAME, Practice.require_staff_mfa: False}).where(
-            Practice.id == 1
-        )
+        await Practice.update({Practice.name: PRACTICE_NAME, Practice.require_staff_mfa: False}).where(Practice.id == 1)
         for email, name, role in DEMO_PEOPLE:
             await accounts.create_user(system, email=email, name=name, role=role, password=password)
             result.people.append((name, email, role.value))

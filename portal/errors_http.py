@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
+    ClientException,
     HTTPException,
     NotAuthorizedException,
     PermissionDeniedException,
@@ -77,14 +78,14 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         return Redirect(path="/account/mfa", status_code=303)
     if isinstance(exc, PermissionDeniedException) and "CSRF" in detail:
         detail = "Your form expired. Go back, reload the page and try again."
-    return _page(request, status, detail)  # type: ignore[return-value]
+    return _page(request, status, detail)
 
 
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     if is_api_path(request.url.path):
         extra = exc.field_errors if isinstance(exc, Invalid) and exc.field_errors else None
         return _json(exc.status_code, exc.message, extra)
-    return _page(request, exc.status_code, exc.message)  # type: ignore[return-value]
+    return _page(request, exc.status_code, exc.message)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -92,7 +93,15 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     log.error("unhandled error", extra={"error_type": type(exc).__name__}, exc_info=_traceback_allowed())
     if is_api_path(request.url.path):
         return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
-    return _page(request, 500, "Something went wrong on our side. Please try again.")  # type: ignore[return-value]
+    return _page(request, 500, "Something went wrong on our side. Please try again.")
+
+
+def handle_recursion_error(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    # msgspec refuses JSON nested too deeply with a RecursionError, which Litestar does not turn into a 400
+    # as it does other decoding errors: that is bad input, not a fault of ours. Any other one is a bug.
+    if "while deserializing" in str(exc):
+        return handle_http_exception(request, ClientException("The request body is nested too deeply."))
+    return handle_unexpected(request, exc)
 
 
 def _traceback_allowed() -> bool:
@@ -105,5 +114,6 @@ def _traceback_allowed() -> bool:
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: handle_http_exception,
     DomainError: handle_domain_error,
+    RecursionError: handle_recursion_error,
     Exception: handle_unexpected,
 }

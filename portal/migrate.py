@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from typing import Any, cast
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
@@ -17,7 +18,7 @@ class MigrationError(RuntimeError):
 async def migrate(*, quiet: bool = True) -> None:
     if is_sqlite():
         # WAL lets readers proceed while one writer works; the setting persists in the file.
-        await get_engine()._run_in_new_connection("PRAGMA journal_mode=WAL")
+        await cast(Any, get_engine())._run_in_new_connection("PRAGMA journal_mode=WAL")
     output = io.StringIO()
     try:
         with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():

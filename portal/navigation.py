@@ -16,6 +16,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "/", Action.ACCOUNT_SELF),
+    NavItem("Clients", "/clients", Action.CLIENTS_READ),
     NavItem("Users", "/users", Action.USERS_MANAGE),
     NavItem("Audit log", "/audit", Action.AUDIT_READ),
     NavItem("Practice", "/settings/practice", Action.PRACTICE_MANAGE),

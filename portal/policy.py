@@ -197,7 +197,9 @@ async def require_client(principal: Principal, client_id: int, action: Action = 
     from portal.cases.tables import Client
     from portal.errors import NotFound
 
-    if not can(principal, action) or not await Client.exists().where((Client.id == client_id) & client_scope(principal)):
+    if not can(principal, action) or not await Client.exists().where(
+        (Client.id == client_id) & client_scope(principal)
+    ):
         raise NotFound("No such client.")
 
 
@@ -206,7 +208,7 @@ def unguarded_routes(app: Any) -> list[str]:
 
     Litestar's automatic OPTIONS handlers (which answer CORS pre-flight and run no code of ours) are skipped.
     """
-    problems = []
+    problems: list[str] = []
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
             methods = set(getattr(handler, "http_methods", {"ASGI"}))

@@ -146,8 +146,7 @@ def parse_database_url(url: str) -> DatabaseTarget:
         dsn = "postgresql://" + url.split("://", 1)[1]
         return DatabaseTarget(engine="postgres", dsn=dsn)
     raise SettingsError(
-        "PORTAL_DATABASE_URL must start with sqlite:/// or postgresql:// "
-        f"(got {url.split(':', 1)[0]!r}...)"
+        f"PORTAL_DATABASE_URL must start with sqlite:/// or postgresql:// (got {url.split(':', 1)[0]!r}...)"
     )
 
 

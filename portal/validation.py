@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,8 +12,64 @@ from portal.errors import Invalid
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
-    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "PR",
+        "VI",
+        "GU",
+        "AS",
+        "MP",
+    ]
 )
 
 
@@ -49,8 +106,15 @@ class Checker:
             return ""
         return value
 
-    def choice(self, name: str, choices: dict[str, str] | frozenset[str] | set[str], *, required: bool = True,
-               default: str = "", label: str = "This field") -> str:  # fmt: skip
+    def choice(
+        self,
+        name: str,
+        choices: Mapping[str, Any] | Collection[str],
+        *,
+        required: bool = True,
+        default: str = "",
+        label: str = "This field",
+    ) -> str:
         value = self._raw(name)
         if value in (None, ""):
             if required and not default:
@@ -98,8 +162,9 @@ class Checker:
             return None
         return parsed
 
-    def local_datetime(self, name: str, time_zone: str, *, required: bool = False, label: str = "Date and time"
-                       ) -> datetime | None:  # fmt: skip
+    def local_datetime(
+        self, name: str, time_zone: str, *, required: bool = False, label: str = "Date and time"
+    ) -> datetime | None:
         """A wall-clock date and time in the practice's time zone (from a datetime-local input), as UTC."""
         value = self._raw(name)
         if value in (None, ""):
@@ -121,8 +186,16 @@ class Checker:
             return None
         return moment
 
-    def integer(self, name: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = None,
-                default: int | None = None, label: str = "This number") -> int | None:  # fmt: skip
+    def integer(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        default: int | None = None,
+        label: str = "This number",
+    ) -> int | None:
         value = self._raw(name)
         if value in (None, ""):
             if required:

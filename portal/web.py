@@ -104,9 +104,7 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def render(
-    request: Request[Any, Any, Any], template_name: str, *, status_code: int = 200, **context: Any
-) -> Template:
+def render(request: Request[Any, Any, Any], template_name: str, *, status_code: int = 200, **context: Any) -> Template:
     flashes = _decode_flash(request.cookies.get(FLASH_COOKIE))
     cookies: list[Cookie] = []
     if request.cookies.get(FLASH_COOKIE):

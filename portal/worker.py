@@ -37,7 +37,11 @@ async def run_forever(stop: asyncio.Event, poll_seconds: float = 2.0) -> None:
             if report.mail.sent or report.mail.retried or report.mail.failed:
                 log.info(
                     "outbox delivered",
-                    extra={"sent": report.mail.sent, "retried": report.mail.retried, "failed": report.mail.failed},
+                    extra={
+                        "sent": report.mail.sent,
+                        "retried": report.mail.retried,
+                        "failed": report.mail.failed,
+                    },
                 )
             if since_housekeeping >= HOUSEKEEPING_EVERY:
                 await throttle.prune()

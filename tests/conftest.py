@@ -8,6 +8,7 @@ PORTAL_TEST_DATABASE_URL or 127.0.0.1:5432) and dropped at the end, so no run de
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import shutil
@@ -69,14 +70,13 @@ async def _prepare_database() -> None:
 
     await migrate()
     await people.seed()
+    await people.seed_cases()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if ENGINE == "postgres":
-        try:
+        with contextlib.suppress(OSError):
             asyncio.run(drop_postgres_database(_PG_SERVER_URL, _PG_DATABASE))
-        except OSError:
-            pass
     shutil.rmtree(_RUN_DIR, ignore_errors=True)
 
 
@@ -84,12 +84,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"portal database engine: {ENGINE} ({TEST_DATABASE_URL.split('@')[-1]})"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
     # Every coroutine test runs on anyio's asyncio loop, in the same task as its fixtures (so the
-    # rolled-back transaction, held in a ContextVar, is the one the app uses).
-    for item in items:
-        if asyncio.iscoroutinefunction(getattr(item, "function", None)):
-            item.add_marker(pytest.mark.anyio)
+    # rolled-back transaction, held in a ContextVar, is the one the app uses). The mark is put on the
+    # function before anyio's own collection hook looks for it, so parametrized tests keep their params.
+    if name.startswith("test") and asyncio.iscoroutinefunction(obj):
+        pytest.mark.anyio(obj)
 
 
 @pytest.fixture(scope="session")
@@ -117,9 +118,8 @@ async def db() -> AsyncIterator[None]:
 @pytest.fixture
 def clock() -> Iterator[Any]:
     """A clock the test moves: `clock.advance(minutes=31)`."""
-    from tests.support.clock import FrozenClock
-
     from portal import clock as portal_clock
+    from tests.support.clock import FrozenClock
 
     frozen = FrozenClock()
     portal_clock.set_clock(frozen.now)
@@ -209,3 +209,15 @@ async def pat(db: None) -> dict[str, Any]:
 @pytest.fixture
 async def sam(db: None) -> dict[str, Any]:
     return await people.get("sam@example.com")
+
+
+@pytest.fixture
+async def jordan(db: None) -> dict[str, Any]:
+    """Jordan Rivera, 22, Casey's client; parents Pat (payer) and Sam; therapist Dana Reyes on the care team."""
+    return await people.client_named("Jordan Rivera")
+
+
+@pytest.fixture
+async def taylor(db: None) -> dict[str, Any]:
+    """Taylor Brooks, Morgan's client (Casey is not assigned)."""
+    return await people.client_named("Taylor Brooks")

@@ -72,9 +72,11 @@ class AccountController(Controller):
             await services.disable_mfa(current_principal(request), form.get("disable_password", ""))
         except (Invalid, Forbidden) as exc:
             context = await self._account_context(request)
-            errors = {"disable_password": exc.field_errors.get("password", exc.message)} if isinstance(
-                exc, Invalid
-            ) else {"disable_password": exc.message}  # fmt: skip
+            errors = (
+                {"disable_password": exc.field_errors.get("password", exc.message)}
+                if isinstance(exc, Invalid)
+                else {"disable_password": exc.message}
+            )
             return render(request, "accounts/account.html", status_code=400, errors=errors, **context)
         return redirect("/account", flash="Two-factor authentication is off.")
 
@@ -92,8 +94,12 @@ class MfaSetupController(Controller):
         if principal.mfa_enabled:
             return redirect("/account")
         enrollment = await services.begin_mfa_enrollment(principal)
-        return render(request, "accounts/mfa_setup.html", enrollment=enrollment,
-                      required=principal.mfa_enrollment_required)  # fmt: skip
+        return render(
+            request,
+            "accounts/mfa_setup.html",
+            enrollment=enrollment,
+            required=principal.mfa_enrollment_required,
+        )
 
     @post("/", status_code=HTTP_200_OK)
     async def mfa_setup_confirm(self, request: Request[Any, Any, Any]) -> Template:
@@ -103,7 +109,13 @@ class MfaSetupController(Controller):
             codes = await services.confirm_mfa_enrollment(principal, form.get("code", ""))
         except Invalid as exc:
             enrollment = await services.begin_mfa_enrollment(principal)
-            return render(request, "accounts/mfa_setup.html", status_code=400, enrollment=enrollment,
-                          errors=exc.field_errors, error=None if exc.field_errors else exc.message,
-                          required=principal.mfa_enrollment_required)  # fmt: skip
+            return render(
+                request,
+                "accounts/mfa_setup.html",
+                status_code=400,
+                enrollment=enrollment,
+                errors=exc.field_errors,
+                error=None if exc.field_errors else exc.message,
+                required=principal.mfa_enrollment_required,
+            )
         return render(request, "accounts/recovery_codes.html", codes=codes, just_enabled=True)

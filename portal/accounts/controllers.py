@@ -52,7 +52,9 @@ class SignInController(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_page(self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template | Redirect:
+    async def login_page(
+        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+    ) -> Template | Redirect:
         principal = optional_principal(request)
         if principal is not None and not principal.mfa_pending:
             return redirect(safe_next(next))
@@ -71,18 +73,18 @@ class SignInController(Controller):
                 previous_token=request.cookies.get(sessions.COOKIE_NAME),
             )
         except services.InvalidCredentials as exc:
-            return render(request, "accounts/login.html", status_code=400, error=exc.message, form=form,
-                          next=next_path)  # fmt: skip
+            return render(request, "accounts/login.html", status_code=400, error=exc.message, form=form, next=next_path)
         except TooManyAttempts as exc:
-            return render(request, "accounts/login.html", status_code=429, error=exc.message, form=form,
-                          next=next_path)  # fmt: skip
+            return render(request, "accounts/login.html", status_code=429, error=exc.message, form=form, next=next_path)
         target = f"/login/mfa?next={next_path}" if result.mfa_pending else next_path
         response = redirect(target)
         response.cookies.append(session_cookie(result.token))
         return response
 
     @get("/login/mfa")
-    async def mfa_page(self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template | Redirect:
+    async def mfa_page(
+        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+    ) -> Template | Redirect:
         principal = optional_principal(request)
         if principal is None:
             return redirect("/login")
@@ -102,11 +104,15 @@ class SignInController(Controller):
                 token, form.get("code", ""), ip=client_ip(request), user_agent=user_agent(request)
             )
         except Invalid as exc:
-            return render(request, "accounts/mfa_challenge.html", status_code=400, errors=exc.field_errors,
-                          next=next_path)  # fmt: skip
+            return render(
+                request,
+                "accounts/mfa_challenge.html",
+                status_code=400,
+                errors=exc.field_errors,
+                next=next_path,
+            )
         except TooManyAttempts as exc:
-            return render(request, "accounts/mfa_challenge.html", status_code=429, error=exc.message,
-                          next=next_path)  # fmt: skip
+            return render(request, "accounts/mfa_challenge.html", status_code=429, error=exc.message, next=next_path)
         except services.InvalidCredentials as exc:
             return redirect("/login", flash=exc.message, kind="error")
         response = redirect(next_path)
@@ -147,16 +153,29 @@ class SignInController(Controller):
     async def reset_submit(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         form = await _form(request)
         if form.get("password", "") != form.get("password_confirm", ""):
-            return render(request, "accounts/password_reset.html", status_code=400, token=token, valid=True,
-                          errors={"password_confirm": "The two passwords do not match."})  # fmt: skip
+            return render(
+                request,
+                "accounts/password_reset.html",
+                status_code=400,
+                token=token,
+                valid=True,
+                errors={"password_confirm": "The two passwords do not match."},
+            )
         try:
             await services.reset_password(
                 token, form.get("password", ""), ip=client_ip(request), user_agent=user_agent(request)
             )
         except Invalid as exc:
             valid = await services.reset_link_is_valid(token)
-            return render(request, "accounts/password_reset.html", status_code=400, token=token, valid=valid,
-                          errors=exc.field_errors, error=None if exc.field_errors else exc.message)  # fmt: skip
+            return render(
+                request,
+                "accounts/password_reset.html",
+                status_code=400,
+                token=token,
+                valid=valid,
+                errors=exc.field_errors,
+                error=None if exc.field_errors else exc.message,
+            )
         return redirect("/login", flash="Your password has been changed. Please sign in.")
 
     @get("/invitations/{token:str}")
@@ -168,16 +187,29 @@ class SignInController(Controller):
     async def invitation_submit(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         form = await _form(request)
         if form.get("password", "") != form.get("password_confirm", ""):
-            return render(request, "accounts/invitation.html", status_code=400, token=token, valid=True,
-                          errors={"password_confirm": "The two passwords do not match."})  # fmt: skip
+            return render(
+                request,
+                "accounts/invitation.html",
+                status_code=400,
+                token=token,
+                valid=True,
+                errors={"password_confirm": "The two passwords do not match."},
+            )
         try:
             await services.accept_invitation(
                 token, form.get("password", ""), ip=client_ip(request), user_agent=user_agent(request)
             )
         except Invalid as exc:
             valid = await services.invitation_is_valid(token)
-            return render(request, "accounts/invitation.html", status_code=400, token=token, valid=valid,
-                          errors=exc.field_errors, error=None if exc.field_errors else exc.message)  # fmt: skip
+            return render(
+                request,
+                "accounts/invitation.html",
+                status_code=400,
+                token=token,
+                valid=valid,
+                errors=exc.field_errors,
+                error=None if exc.field_errors else exc.message,
+            )
         return redirect("/login", flash="Your password is set. Sign in to continue.")
 
 
@@ -228,7 +260,9 @@ class AuthApiController(Controller):
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie()])
 
     @post("/auth/password-reset", status_code=HTTP_202_ACCEPTED)
-    async def api_password_reset(self, request: Request[Any, Any, Any], data: JSONBody[PasswordResetRequest]) -> Accepted:
+    async def api_password_reset(
+        self, request: Request[Any, Any, Any], data: JSONBody[PasswordResetRequest]
+    ) -> Accepted:
         """Ask for a reset link. The answer is the same whether or not the address has an account."""
         await services.request_password_reset(data.email, ip=client_ip(request), user_agent=user_agent(request))
         return Accepted(detail="If that address has an account, a reset link has been e-mailed to it.")

@@ -130,9 +130,12 @@ async def sign_in(
         reason = "unknown_account" if user is None else ("inactive" if not user["active"] else "bad_password")
         actor = anonymous if user is None else principal_for(user, ip=ip, user_agent=user_agent)
         await audit.record(
-            actor, "auth.login.failure", resource_type="user", resource_id=user["id"] if user else "",
+            actor,
+            "auth.login.failure",
+            resource_type="user",
+            resource_id=user["id"] if user else "",
             detail={"reason": reason},
-        )  # fmt: skip
+        )
         raise InvalidCredentials("The e-mail address or password is incorrect.")
 
     await sessions.delete_session_by_token(previous_token)
@@ -145,8 +148,12 @@ async def sign_in(
         if method is None:
             await throttle.record_failure("mfa", email, ip)
             await throttle.record_failure("login", email, ip)
-            await audit.record(principal_for(user, ip=ip, user_agent=user_agent), "auth.mfa.failure",
-                               resource_type="user", resource_id=user["id"])  # fmt: skip
+            await audit.record(
+                principal_for(user, ip=ip, user_agent=user_agent),
+                "auth.mfa.failure",
+                resource_type="user",
+                resource_id=user["id"],
+            )
             raise InvalidCredentials("The authentication code is incorrect or was already used.")
         await throttle.record_success("mfa", email, ip)
         mfa_verified = True
@@ -264,9 +271,9 @@ async def confirm_mfa_enrollment(principal: Principal, code: str) -> list[str]:
         raise Invalid(code="That code does not match. Check the time on your phone and try the next code.")
     codes = mfa.generate_recovery_codes()
     async with write_transaction():
-        await User.update(
-            {User.mfa_enabled: True, User.mfa_enabled_at: utcnow(), User.mfa_last_step: step}
-        ).where(User.id == principal.user_id)
+        await User.update({User.mfa_enabled: True, User.mfa_enabled_at: utcnow(), User.mfa_last_step: step}).where(
+            User.id == principal.user_id
+        )
         await _replace_recovery_codes(principal.user_id, codes)
         await audit.record(principal, "mfa.enabled", resource_type="user", resource_id=principal.user_id)
     return codes
@@ -288,8 +295,9 @@ async def regenerate_recovery_codes(principal: Principal, password: str) -> list
     codes = mfa.generate_recovery_codes()
     async with write_transaction():
         await _replace_recovery_codes(principal.user_id, codes)
-        await audit.record(principal, "mfa.recovery_codes.regenerated", resource_type="user",
-                           resource_id=principal.user_id)  # fmt: skip
+        await audit.record(
+            principal, "mfa.recovery_codes.regenerated", resource_type="user", resource_id=principal.user_id
+        )
     return codes
 
 
@@ -308,9 +316,9 @@ async def disable_mfa(principal: Principal, password: str) -> None:
     if not await verify_password(user["password_hash"], password):
         raise Invalid(password="Your password is incorrect.")
     async with write_transaction():
-        await User.update(
-            {User.mfa_enabled: False, User.mfa_secret_encrypted: None, User.mfa_last_step: None}
-        ).where(User.id == principal.user_id)
+        await User.update({User.mfa_enabled: False, User.mfa_secret_encrypted: None, User.mfa_last_step: None}).where(
+            User.id == principal.user_id
+        )
         await RecoveryCode.delete().where(RecoveryCode.user == principal.user_id)
         await audit.record(principal, "mfa.disabled", resource_type="user", resource_id=principal.user_id)
 
@@ -344,7 +352,11 @@ async def _issue_email_token(user_id: int, purpose: str, lifetime: timedelta) ->
     )
     await EmailToken.insert(
         EmailToken(
-            purpose=purpose, token_hash=_token_hash(token), user=user_id, created_at=now, expires_at=now + lifetime
+            purpose=purpose,
+            token_hash=_token_hash(token),
+            user=user_id,
+            created_at=now,
+            expires_at=now + lifetime,
         )
     )
     return token
@@ -415,8 +427,12 @@ async def reset_password(token: str, new_password: str, *, ip: str, user_agent: 
             User.id == user["id"]
         )
         await sessions.delete_user_sessions(user["id"])
-        await audit.record(principal_for(user, ip=ip, user_agent=user_agent), "auth.password_reset.completed",
-                           resource_type="user", resource_id=user["id"])  # fmt: skip
+        await audit.record(
+            principal_for(user, ip=ip, user_agent=user_agent),
+            "auth.password_reset.completed",
+            resource_type="user",
+            resource_id=user["id"],
+        )
 
 
 # --------------------------------------------------------------------------- invitations and users
@@ -452,7 +468,11 @@ async def create_user(
             ).returning(User.id)
             user_id = rows[0]["id"]
             await audit.record(
-                principal, "user.create", resource_type="user", resource_id=user_id, detail={"role": role.value}
+                principal,
+                "user.create",
+                resource_type="user",
+                resource_id=user_id,
+                detail={"role": role.value},
             )
     except Exception as exc:
         if is_unique_violation(exc):
@@ -517,16 +537,30 @@ async def accept_invitation(token: str, password: str, *, ip: str, user_agent: s
         await User.update({User.password_hash: new_hash, User.password_changed_at: utcnow()}).where(
             User.id == user["id"]
         )
-        await audit.record(principal_for(user, ip=ip, user_agent=user_agent), "user.invitation.accepted",
-                           resource_type="user", resource_id=user["id"])  # fmt: skip
+        await audit.record(
+            principal_for(user, ip=ip, user_agent=user_agent),
+            "user.invitation.accepted",
+            resource_type="user",
+            resource_id=user["id"],
+        )
     return user
 
 
 async def list_users(*, include_family: bool = True) -> list[dict[str, Any]]:
-    query = User.select(
-        User.id, User.email, User.name, User.role, User.active, User.mfa_enabled, User.last_login_at,
-        User.password_hash,
-    ).order_by(User.role).order_by(User.name)  # fmt: skip
+    query = (
+        User.select(
+            User.id,
+            User.email,
+            User.name,
+            User.role,
+            User.active,
+            User.mfa_enabled,
+            User.last_login_at,
+            User.password_hash,
+        )
+        .order_by(User.role)
+        .order_by(User.name)
+    )
     if not include_family:
         query = query.where(User.role != Role.FAMILY.value)
     rows = await query
@@ -553,8 +587,13 @@ async def change_role(principal: Principal, user_id: int, role: Role) -> None:
             raise Invalid("The practice must keep at least one active owner.")
         # A new role is a new set of permissions: end the old sessions so none keeps the old ones.
         await sessions.delete_user_sessions(user_id)
-        await audit.record(principal, "user.role.change", resource_type="user", resource_id=user_id,
-                           detail={"from": user["role"], "to": role.value})  # fmt: skip
+        await audit.record(
+            principal,
+            "user.role.change",
+            resource_type="user",
+            resource_id=user_id,
+            detail={"from": user["role"], "to": role.value},
+        )
 
 
 async def deactivate_user(principal: Principal, user_id: int) -> None:

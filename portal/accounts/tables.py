@@ -2,10 +2,11 @@
 
 from piccolo.columns import BigInt, Boolean, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
-from piccolo.table import Table
+
+from portal.db import PortalTable
 
 
-class User(Table, tablename="users"):
+class User(PortalTable, tablename="users"):
     email = Varchar(length=254, unique=True)
     name = Varchar(length=120)
     role = Varchar(length=20, index=True)  # policy.Role
@@ -22,7 +23,7 @@ class User(Table, tablename="users"):
     deactivated_at = Timestamptz(null=True, default=None)
 
 
-class UserSession(Table, tablename="user_sessions"):
+class UserSession(PortalTable, tablename="user_sessions"):
     """A server-side session. The cookie holds a random token; only its SHA-256 is stored."""
 
     token_hash = Varchar(length=64, unique=True)
@@ -36,13 +37,13 @@ class UserSession(Table, tablename="user_sessions"):
     user_agent = Varchar(length=300, default="")
 
 
-class RecoveryCode(Table, tablename="mfa_recovery_codes"):
+class RecoveryCode(PortalTable, tablename="mfa_recovery_codes"):
     user = ForeignKey(User, on_delete=OnDelete.cascade, index=True, null=False)
     code_hash = Varchar(length=64)
     used_at = Timestamptz(null=True, default=None)
 
 
-class EmailToken(Table, tablename="email_tokens"):
+class EmailToken(PortalTable, tablename="email_tokens"):
     """Single-use links sent by e-mail: invitations and password resets."""
 
     purpose = Varchar(length=20)  # "invite" or "reset"
@@ -53,7 +54,7 @@ class EmailToken(Table, tablename="email_tokens"):
     used_at = Timestamptz(null=True, default=None)
 
 
-class AuthAttempt(Table, tablename="auth_attempts"):
+class AuthAttempt(PortalTable, tablename="auth_attempts"):
     """Failed and successful sign-in, MFA and reset attempts, for per-account and per-IP rate limits."""
 
     kind = Varchar(length=10)  # "login", "mfa", "reset"

@@ -61,8 +61,13 @@ class UsersController(Controller):
                 role=_role(form.get("role", "")),
             )
         except Invalid as exc:
-            return await self._page(request, status_code=400, errors=exc.field_errors, form=form,
-                                    error=None if exc.field_errors else exc.message)  # fmt: skip
+            return await self._page(
+                request,
+                status_code=400,
+                errors=exc.field_errors,
+                form=form,
+                error=None if exc.field_errors else exc.message,
+            )
         return redirect("/users", flash="Invitation sent.")
 
     @post("/{user_id:int}/role", status_code=HTTP_200_OK)

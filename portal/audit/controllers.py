@@ -22,8 +22,21 @@ from portal.errors import Invalid
 from portal.policy import Action, guard
 from portal.web import Pagination, current_principal, page_request, render
 
-CSV_COLUMNS = ["seq", "occurred_at", "actor_id", "actor_label", "actor_role", "action", "resource_type",
-               "resource_id", "client_id", "ip", "user_agent", "detail", "hash"]  # fmt: skip
+CSV_COLUMNS = [
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "actor_role",
+    "action",
+    "resource_type",
+    "resource_id",
+    "client_id",
+    "ip",
+    "user_agent",
+    "detail",
+    "hash",
+]
 
 
 def _parse_date(value: str | None, field: str) -> date | None:
@@ -66,8 +79,11 @@ class AuditController(Controller):
     @get("/")
     async def audit_page(self, request: Request[Any, Any, Any]) -> Template:
         params = {k: v for k, v in request.query_params.items() if k in {"actor", "client", "action", "since", "until"}}
-        paging = page_request(_parse_int(request.query_params.get("page"), "page"),
-                              _parse_int(request.query_params.get("per_page"), "per_page"), default_per_page=50)  # fmt: skip
+        paging = page_request(
+            _parse_int(request.query_params.get("page"), "page"),
+            _parse_int(request.query_params.get("per_page"), "per_page"),
+            default_per_page=50,
+        )
         errors: dict[str, str] = {}
         try:
             audit_filter = await _filter_from_query(params)
@@ -78,8 +94,12 @@ class AuditController(Controller):
         practice = await get_practice()
         for event in events:
             event["local_time"] = to_local(event["occurred_at"], practice.time_zone)
-        await services.record(current_principal(request), "audit.view", resource_type="audit",
-                              detail={"filters": sorted(params)})  # fmt: skip
+        await services.record(
+            current_principal(request),
+            "audit.view",
+            resource_type="audit",
+            detail={"filters": sorted(params)},
+        )
         return render(
             request,
             "audit/audit.html",
@@ -95,8 +115,12 @@ class AuditController(Controller):
     async def export_csv(self, request: Request[Any, Any, Any]) -> Stream:
         params = {k: v for k, v in request.query_params.items() if k in {"actor", "client", "action", "since", "until"}}
         audit_filter = await _filter_from_query(params)
-        await services.record(current_principal(request), "audit.export", resource_type="audit",
-                              detail={"filters": sorted(params)})  # fmt: skip
+        await services.record(
+            current_principal(request),
+            "audit.export",
+            resource_type="audit",
+            detail={"filters": sorted(params)},
+        )
 
         async def rows() -> AsyncIterator[str]:
             buffer = io.StringIO()
@@ -104,7 +128,10 @@ class AuditController(Controller):
             writer.writerow(CSV_COLUMNS)
             async for event in services.iter_events(audit_filter):
                 writer.writerow(
-                    [services.format_timestamp(event[c]) if c == "occurred_at" else safe_cell(event[c]) for c in CSV_COLUMNS]
+                    [
+                        services.format_timestamp(event[c]) if c == "occurred_at" else safe_cell(event[c])
+                        for c in CSV_COLUMNS
+                    ]
                 )
                 if buffer.tell() > 64_000:
                     yield buffer.getvalue()

@@ -110,12 +110,7 @@ class ChainReport:
 async def _events_in_order(batch_size: int = 2000) -> AsyncIterator[dict[str, Any]]:
     last_seq = -(2**62)
     while True:
-        rows = (
-            await AuditEvent.select()
-            .where(AuditEvent.seq > last_seq)
-            .order_by(AuditEvent.seq)
-            .limit(batch_size)
-        )
+        rows = await AuditEvent.select().where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch_size)
         if not rows:
             return
         for row in rows:

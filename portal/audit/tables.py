@@ -1,10 +1,11 @@
 """The audit log: append-only and hash-chained (HMAC-SHA256 keyed from the secret key)."""
 
 from piccolo.columns import BigInt, Integer, Text, Timestamptz, Varchar
-from piccolo.table import Table
+
+from portal.db import PortalTable
 
 
-class AuditEvent(Table, tablename="audit_events"):
+class AuditEvent(PortalTable, tablename="audit_events"):
     seq = BigInt(unique=True)  # position in the chain: 1, 2, 3 … without gaps
     occurred_at = Timestamptz(index=True)
     # Plain columns, not foreign keys: the log outlives users and clients and is never cascaded.
@@ -22,7 +23,7 @@ class AuditEvent(Table, tablename="audit_events"):
     hash = Varchar(length=64)
 
 
-class AuditChainHead(Table, tablename="audit_chain_head"):
+class AuditChainHead(PortalTable, tablename="audit_chain_head"):
     """One row: the last sequence number and hash. Appenders lock it, so the chain has one order."""
 
     seq = BigInt(default=0)

@@ -29,22 +29,44 @@ from portal.cases.vocabulary import (
     SEXES,
 )
 from portal.clock import utcnow
-from portal.db import write_transaction
+from portal.db import contains_text, write_transaction
 from portal.errors import Invalid, NotFound
 from portal.policy import Action, Principal, Role, client_scope, require, require_client
 from portal.validation import Checker
 
-CLIENT_FIELDS = ["legal_name", "preferred_name", "date_of_birth", "sex", "pronouns", "email", "phone", "street",
-                 "city", "state", "zip_code", "status", "has_part2_records", "recommended_level"]  # fmt: skip
-ASSESSMENT_FIELDS = ["presenting_concerns", "treatment_history", "substance_use", "risk_and_safety",
-                     "family_dynamics", "financial_resources", "insurance", "logistics"]  # fmt: skip
+CLIENT_FIELDS = [
+    "legal_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "pronouns",
+    "email",
+    "phone",
+    "street",
+    "city",
+    "state",
+    "zip_code",
+    "status",
+    "has_part2_records",
+    "recommended_level",
+]
+ASSESSMENT_FIELDS = [
+    "presenting_concerns",
+    "treatment_history",
+    "substance_use",
+    "risk_and_safety",
+    "family_dynamics",
+    "financial_resources",
+    "insurance",
+    "logistics",
+]
 MAX_DIAGNOSES = 12
 
 
-def check_client_fields(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+def check_client_fields(data: dict[str, Any], *, partial: bool = False) -> dict[Any, Any]:
     """Validated client fields; with `partial`, only the fields present in `data`."""
     c = Checker(data)
-    values: dict[str, Any] = {}
+    values: dict[Any, Any] = {}
 
     def wanted(name: str) -> bool:
         return not partial or name in data
@@ -78,8 +100,9 @@ def check_client_fields(data: dict[str, Any], *, partial: bool = False) -> dict[
     if wanted("has_part2_records"):
         values["has_part2_records"] = c.boolean("has_part2_records")
     if wanted("recommended_level"):
-        values["recommended_level"] = c.choice("recommended_level", LEVELS_OF_CARE, required=False,
-                                               label="Recommended level of care")  # fmt: skip
+        values["recommended_level"] = c.choice(
+            "recommended_level", LEVELS_OF_CARE, required=False, label="Recommended level of care"
+        )
     c.done()
     return values
 
@@ -89,8 +112,9 @@ async def _case_manager_ids() -> set[int]:
     return {row["id"] for row in rows}
 
 
-async def create_client(principal: Principal, data: dict[str, Any], *, primary_case_manager_id: int | None = None
-                        ) -> int:  # fmt: skip
+async def create_client(
+    principal: Principal, data: dict[str, Any], *, primary_case_manager_id: int | None = None
+) -> int:
     """A case manager who creates a client becomes the primary case manager; the owner names one."""
     require(principal, Action.CLIENTS_CREATE)
     values = check_client_fields(data)
@@ -106,19 +130,29 @@ async def create_client(principal: Principal, data: dict[str, Any], *, primary_c
             ClientAssignment(client=client_id, case_manager=primary_case_manager_id, is_primary=True, started_at=now)
         )
         await Assessment.insert(Assessment(client=client_id, updated_at=now))
-        await audit.record(principal, "client.create", resource_type="client", resource_id=client_id,
-                           client_id=client_id)  # fmt: skip
+        await audit.record(
+            principal, "client.create", resource_type="client", resource_id=client_id, client_id=client_id
+        )
     return client_id
 
 
-async def get_client(principal: Principal, client_id: int, *, audit_action: str = "client.view") -> dict[str, Any]:
+async def get_client(
+    principal: Principal, client_id: int, *, audit_action: str = "client.view", page: str = ""
+) -> dict[str, Any]:
+    """The client's record; the read is audited (with the page it was read for) unless `audit_action` is ""."""
     await require_client(principal, client_id)
     row = await Client.select().where(Client.id == client_id).first()
     if row is None:
         raise NotFound("No such client.")
     if audit_action:
-        await audit.record(principal, audit_action, resource_type="client", resource_id=client_id,
-                           client_id=client_id)  # fmt: skip
+        await audit.record(
+            principal,
+            audit_action,
+            resource_type="client",
+            resource_id=client_id,
+            client_id=client_id,
+            detail={"page": page} if page else None,
+        )
     return row
 
 
@@ -138,9 +172,15 @@ def age_on(date_of_birth: date | None, day: date) -> int | None:
 LIST_FILTERS = {"status", "q", "case_manager"}
 
 
-async def list_clients(principal: Principal, *, status: str | None = None, q: str | None = None,
-                       case_manager: int | None = None, page: int = 1, per_page: int = 25
-                       ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+async def list_clients(
+    principal: Principal,
+    *,
+    status: str | None = None,
+    q: str | None = None,
+    case_manager: int | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> tuple[list[dict[str, Any]], int]:
     require(principal, Action.CLIENTS_READ)
     query_filter = client_scope(principal)
     if status:
@@ -148,8 +188,7 @@ async def list_clients(principal: Principal, *, status: str | None = None, q: st
             raise Invalid(status="Unknown status.")
         query_filter &= Client.status == status
     if q:
-        pattern = "%" + q.strip().replace("%", "").replace("_", "")[:100] + "%"
-        query_filter &= Client.legal_name.ilike(pattern) | Client.preferred_name.ilike(pattern)
+        query_filter &= contains_text(Client.legal_name, q) | contains_text(Client.preferred_name, q)
     if case_manager is not None:
         query_filter &= Client.id.is_in(
             ClientAssignment.select(ClientAssignment.client).where(
@@ -158,8 +197,14 @@ async def list_clients(principal: Principal, *, status: str | None = None, q: st
         )
     total = await Client.count().where(query_filter)
     rows = (
-        await Client.select(Client.id, Client.legal_name, Client.preferred_name, Client.status,
-                            Client.date_of_birth, Client.updated_at)  # fmt: skip
+        await Client.select(
+            Client.id,
+            Client.legal_name,
+            Client.preferred_name,
+            Client.status,
+            Client.date_of_birth,
+            Client.updated_at,
+        )
         .where(query_filter)
         .order_by(Client.legal_name)
         .limit(per_page)
@@ -168,9 +213,15 @@ async def list_clients(principal: Principal, *, status: str | None = None, q: st
     primaries = await primary_case_managers([row["id"] for row in rows])
     for row in rows:
         row["primary_case_manager"] = primaries.get(row["id"])
-    await audit.record(principal, "client.list", resource_type="client",
-                       detail={"client_ids": [row["id"] for row in rows], "filters": sorted(
-                           k for k, v in {"status": status, "q": q, "case_manager": case_manager}.items() if v)})  # fmt: skip
+    await audit.record(
+        principal,
+        "client.list",
+        resource_type="client",
+        detail={
+            "client_ids": [row["id"] for row in rows],
+            "filters": sorted(k for k, v in {"status": status, "q": q, "case_manager": case_manager}.items() if v),
+        },
+    )
     return rows, total
 
 
@@ -195,8 +246,14 @@ async def update_client(principal: Principal, client_id: int, data: dict[str, An
         raise Invalid("Nothing to change.")
     async with write_transaction():
         await Client.update({**values, "updated_at": utcnow()}).where(Client.id == client_id)
-        await audit.record(principal, "client.update", resource_type="client", resource_id=client_id,
-                           client_id=client_id, detail={"fields": sorted(values)})  # fmt: skip
+        await audit.record(
+            principal,
+            "client.update",
+            resource_type="client",
+            resource_id=client_id,
+            client_id=client_id,
+            detail={"fields": sorted(values)},
+        )
     return await get_client(principal, client_id, audit_action="")
 
 
@@ -205,9 +262,14 @@ async def update_client(principal: Principal, client_id: int, data: dict[str, An
 
 async def assignments(client_id: int, *, include_ended: bool = False) -> list[dict[str, Any]]:
     query = ClientAssignment.select(
-        ClientAssignment.id, ClientAssignment.is_primary, ClientAssignment.started_at, ClientAssignment.ended_at,
-        ClientAssignment.case_manager.id, ClientAssignment.case_manager.name, ClientAssignment.case_manager.email,
-    ).where(ClientAssignment.client == client_id)  # fmt: skip
+        ClientAssignment.id,
+        ClientAssignment.is_primary,
+        ClientAssignment.started_at,
+        ClientAssignment.ended_at,
+        ClientAssignment.case_manager.id,
+        ClientAssignment.case_manager.name,
+        ClientAssignment.case_manager.email,
+    ).where(ClientAssignment.client == client_id)
     if not include_ended:
         query = query.where(ClientAssignment.ended_at.is_null())
     return await query.order_by(ClientAssignment.started_at)
@@ -221,23 +283,42 @@ async def add_secondary_case_manager(principal: Principal, client_id: int, case_
     if case_manager_id in current:
         raise Invalid(case_manager="That case manager already works with this client.")
     async with write_transaction():
-        await ClientAssignment.insert(ClientAssignment(client=client_id, case_manager=case_manager_id,
-                                                       is_primary=False, started_at=utcnow()))  # fmt: skip
-        await audit.record(principal, "client.assignment.add", resource_type="client", resource_id=client_id,
-                           client_id=client_id, detail={"case_manager": case_manager_id})  # fmt: skip
+        await ClientAssignment.insert(
+            ClientAssignment(client=client_id, case_manager=case_manager_id, is_primary=False, started_at=utcnow())
+        )
+        await audit.record(
+            principal,
+            "client.assignment.add",
+            resource_type="client",
+            resource_id=client_id,
+            client_id=client_id,
+            detail={"case_manager": case_manager_id},
+        )
 
 
 async def end_secondary_assignment(principal: Principal, client_id: int, case_manager_id: int) -> None:
     await require_client(principal, client_id, Action.CLIENTS_WRITE)
     async with write_transaction():
-        ended = await ClientAssignment.update({ClientAssignment.ended_at: utcnow()}).where(
-            (ClientAssignment.client == client_id) & (ClientAssignment.case_manager == case_manager_id)
-            & ClientAssignment.ended_at.is_null() & ClientAssignment.is_primary.eq(False)
-        ).returning(ClientAssignment.id)  # fmt: skip
+        ended = (
+            await ClientAssignment.update({ClientAssignment.ended_at: utcnow()})
+            .where(
+                (ClientAssignment.client == client_id)
+                & (ClientAssignment.case_manager == case_manager_id)
+                & ClientAssignment.ended_at.is_null()
+                & ClientAssignment.is_primary.eq(False)
+            )
+            .returning(ClientAssignment.id)
+        )
         if not ended:
             raise Invalid(case_manager="That case manager is not a secondary case manager of this client.")
-        await audit.record(principal, "client.assignment.end", resource_type="client", resource_id=client_id,
-                           client_id=client_id, detail={"case_manager": case_manager_id})  # fmt: skip
+        await audit.record(
+            principal,
+            "client.assignment.end",
+            resource_type="client",
+            resource_id=client_id,
+            client_id=client_id,
+            detail={"case_manager": case_manager_id},
+        )
 
 
 async def hand_off(principal: Principal, client_id: int, to_case_manager_id: int, summary: str) -> None:
@@ -250,30 +331,59 @@ async def hand_off(principal: Principal, client_id: int, to_case_manager_id: int
     c.done()
     now = utcnow()
     async with write_transaction():
-        current = await ClientAssignment.select(ClientAssignment.id, ClientAssignment.case_manager).where(
-            (ClientAssignment.client == client_id) & ClientAssignment.is_primary.eq(True)
-            & ClientAssignment.ended_at.is_null()
-        ).first()  # fmt: skip
+        current = (
+            await ClientAssignment.select(ClientAssignment.id, ClientAssignment.case_manager)
+            .where(
+                (ClientAssignment.client == client_id)
+                & ClientAssignment.is_primary.eq(True)
+                & ClientAssignment.ended_at.is_null()
+            )
+            .first()
+        )
         from_id = current["case_manager"] if current else None
         if from_id == to_case_manager_id:
             raise Invalid(to_case_manager="This case manager is already the primary case manager.")
         await ClientAssignment.update({ClientAssignment.ended_at: now}).where(
-            (ClientAssignment.client == client_id) & ClientAssignment.ended_at.is_null()
+            (ClientAssignment.client == client_id)
+            & ClientAssignment.ended_at.is_null()
             & ((ClientAssignment.is_primary == True) | (ClientAssignment.case_manager == to_case_manager_id))  # noqa: E712
-        )  # fmt: skip
-        await ClientAssignment.insert(ClientAssignment(client=client_id, case_manager=to_case_manager_id,
-                                                       is_primary=True, started_at=now))  # fmt: skip
-        await Handoff.insert(Handoff(client=client_id, from_case_manager=from_id, to_case_manager=to_case_manager_id,
-                                     summary=summary, created_by=principal.user_id, created_at=now))  # fmt: skip
-        await audit.record(principal, "client.handoff", resource_type="client", resource_id=client_id,
-                           client_id=client_id, detail={"from": from_id, "to": to_case_manager_id})  # fmt: skip
+        )
+        await ClientAssignment.insert(
+            ClientAssignment(client=client_id, case_manager=to_case_manager_id, is_primary=True, started_at=now)
+        )
+        await Handoff.insert(
+            Handoff(
+                client=client_id,
+                from_case_manager=from_id,
+                to_case_manager=to_case_manager_id,
+                summary=summary,
+                created_by=principal.user_id,
+                created_at=now,
+            )
+        )
+        await audit.record(
+            principal,
+            "client.handoff",
+            resource_type="client",
+            resource_id=client_id,
+            client_id=client_id,
+            detail={"from": from_id, "to": to_case_manager_id},
+        )
 
 
 async def handoffs(client_id: int) -> list[dict[str, Any]]:
-    return await Handoff.select(
-        Handoff.id, Handoff.summary, Handoff.created_at, Handoff.from_case_manager.name,
-        Handoff.to_case_manager.name, Handoff.created_by.name,
-    ).where(Handoff.client == client_id).order_by(Handoff.created_at, ascending=False)  # fmt: skip
+    return (
+        await Handoff.select(
+            Handoff.id,
+            Handoff.summary,
+            Handoff.created_at,
+            Handoff.from_case_manager.name,
+            Handoff.to_case_manager.name,
+            Handoff.created_by.name,
+        )
+        .where(Handoff.client == client_id)
+        .order_by(Handoff.created_at, ascending=False)
+    )
 
 
 # --------------------------------------------------------------------------- assessment and diagnoses
@@ -287,18 +397,25 @@ async def get_assessment(client_id: int) -> dict[str, Any]:
 async def save_assessment(principal: Principal, client_id: int, data: dict[str, Any]) -> None:
     await require_client(principal, client_id, Action.CLIENTS_WRITE)
     c = Checker(data)
-    values: dict[str, Any] = {name: c.text(name, max_length=20_000) for name in ASSESSMENT_FIELDS if name in data}
+    values: dict[Any, Any] = {name: c.text(name, max_length=20_000) for name in ASSESSMENT_FIELDS if name in data}
     if "risk_level" in data:
         values["risk_level"] = c.choice("risk_level", RISK_LEVELS, required=False, label="Risk level")
-        values["risk_assessed_on"] = c.date("risk_assessed_on", required=bool(values["risk_level"]),
-                                            label="Date of the risk assessment")  # fmt: skip
+        values["risk_assessed_on"] = c.date(
+            "risk_assessed_on", required=bool(values["risk_level"]), label="Date of the risk assessment"
+        )
     c.done()
     async with write_transaction():
         await Assessment.update({**values, "updated_by": principal.user_id, "updated_at": utcnow()}).where(
             Assessment.client == client_id
         )
-        await audit.record(principal, "assessment.update", resource_type="assessment", resource_id=client_id,
-                           client_id=client_id, detail={"fields": sorted(values)})  # fmt: skip
+        await audit.record(
+            principal,
+            "assessment.update",
+            resource_type="assessment",
+            resource_id=client_id,
+            client_id=client_id,
+            detail={"fields": sorted(values)},
+        )
 
 
 def normalise_icd10(code: str) -> str:
@@ -319,13 +436,17 @@ def check_icd10(code: str) -> tuple[str, str]:
 
 
 async def diagnoses(client_id: int) -> list[dict[str, Any]]:
-    return await Diagnosis.select().where(
-        (Diagnosis.client == client_id) & Diagnosis.removed_at.is_null()
-    ).order_by(Diagnosis.is_primary, ascending=False).order_by(Diagnosis.diagnosed_on)
+    return (
+        await Diagnosis.select()
+        .where((Diagnosis.client == client_id) & Diagnosis.removed_at.is_null())
+        .order_by(Diagnosis.is_primary, ascending=False)
+        .order_by(Diagnosis.diagnosed_on)
+    )
 
 
-async def add_diagnosis(principal: Principal, client_id: int, code: str, *, is_primary: bool,
-                        diagnosed_on: date | None) -> int:  # fmt: skip
+async def add_diagnosis(
+    principal: Principal, client_id: int, code: str, *, is_primary: bool, diagnosed_on: date | None
+) -> int:
     await require_client(principal, client_id, Action.CLIENTS_WRITE)
     normalised, description = check_icd10(code)
     if diagnosed_on is None:
@@ -339,39 +460,61 @@ async def add_diagnosis(principal: Principal, client_id: int, code: str, *, is_p
         if is_primary or not current:
             is_primary = True
             await Diagnosis.update({Diagnosis.is_primary: False}).where(Diagnosis.client == client_id)
-        rows = await Diagnosis.insert(Diagnosis(client=client_id, code=normalised, description=description,
-                                                is_primary=is_primary, diagnosed_on=diagnosed_on,
-                                                recorded_by=principal.user_id, created_at=utcnow())
-                                      ).returning(Diagnosis.id)  # fmt: skip
-        await audit.record(principal, "diagnosis.add", resource_type="diagnosis", resource_id=rows[0]["id"],
-                           client_id=client_id)  # fmt: skip
+        rows = await Diagnosis.insert(
+            Diagnosis(
+                client=client_id,
+                code=normalised,
+                description=description,
+                is_primary=is_primary,
+                diagnosed_on=diagnosed_on,
+                recorded_by=principal.user_id,
+                created_at=utcnow(),
+            )
+        ).returning(Diagnosis.id)
+        await audit.record(
+            principal,
+            "diagnosis.add",
+            resource_type="diagnosis",
+            resource_id=rows[0]["id"],
+            client_id=client_id,
+        )
     return int(rows[0]["id"])
 
 
 async def remove_diagnosis(principal: Principal, client_id: int, diagnosis_id: int) -> None:
     await require_client(principal, client_id, Action.CLIENTS_WRITE)
     async with write_transaction():
-        removed = await Diagnosis.update({Diagnosis.removed_at: utcnow()}).where(
-            (Diagnosis.id == diagnosis_id) & (Diagnosis.client == client_id) & Diagnosis.removed_at.is_null()
-        ).returning(Diagnosis.id, Diagnosis.is_primary)  # fmt: skip
+        removed = (
+            await Diagnosis.update({Diagnosis.removed_at: utcnow()})
+            .where((Diagnosis.id == diagnosis_id) & (Diagnosis.client == client_id) & Diagnosis.removed_at.is_null())
+            .returning(Diagnosis.id, Diagnosis.is_primary)
+        )
         if not removed:
             raise NotFound("No such diagnosis.")
         if removed[0]["is_primary"]:
-            successor = await Diagnosis.select(Diagnosis.id).where(
-                (Diagnosis.client == client_id) & Diagnosis.removed_at.is_null()
-            ).order_by(Diagnosis.diagnosed_on).first()  # fmt: skip
+            successor = (
+                await Diagnosis.select(Diagnosis.id)
+                .where((Diagnosis.client == client_id) & Diagnosis.removed_at.is_null())
+                .order_by(Diagnosis.diagnosed_on)
+                .first()
+            )
             if successor:
                 await Diagnosis.update({Diagnosis.is_primary: True}).where(Diagnosis.id == successor["id"])
-        await audit.record(principal, "diagnosis.remove", resource_type="diagnosis", resource_id=diagnosis_id,
-                           client_id=client_id)  # fmt: skip
+        await audit.record(
+            principal,
+            "diagnosis.remove",
+            resource_type="diagnosis",
+            resource_id=diagnosis_id,
+            client_id=client_id,
+        )
 
 
 # --------------------------------------------------------------------------- relatives
 
 
-def check_relative_fields(data: dict[str, Any]) -> dict[str, Any]:
+def check_relative_fields(data: dict[str, Any]) -> dict[Any, Any]:
     c = Checker(data)
-    values = {
+    values: dict[Any, Any] = {
         "name": c.text("name", required=True, max_length=200, label="Name"),
         "email": c.email("email"),
         "phone": c.phone("phone"),
@@ -388,21 +531,30 @@ async def add_relative(principal: Principal, client_id: int, data: dict[str, Any
     values = check_relative_fields(data)
     async with write_transaction():
         rows = await Relative.insert(Relative(client=client_id, **values, created_at=utcnow())).returning(Relative.id)
-        await audit.record(principal, "relative.add", resource_type="relative", resource_id=rows[0]["id"],
-                           client_id=client_id)  # fmt: skip
+        await audit.record(
+            principal,
+            "relative.add",
+            resource_type="relative",
+            resource_id=rows[0]["id"],
+            client_id=client_id,
+        )
     return int(rows[0]["id"])
 
 
 async def relatives(client_id: int) -> list[dict[str, Any]]:
-    return await Relative.select().where(
-        (Relative.client == client_id) & Relative.removed_at.is_null()
-    ).order_by(Relative.name)  # fmt: skip
+    return (
+        await Relative.select()
+        .where((Relative.client == client_id) & Relative.removed_at.is_null())
+        .order_by(Relative.name)
+    )
 
 
 async def get_relative(client_id: int, relative_id: int) -> dict[str, Any]:
-    row = await Relative.select().where(
-        (Relative.id == relative_id) & (Relative.client == client_id) & Relative.removed_at.is_null()
-    ).first()  # fmt: skip
+    row = (
+        await Relative.select()
+        .where((Relative.id == relative_id) & (Relative.client == client_id) & Relative.removed_at.is_null())
+        .first()
+    )
     if row is None:
         raise NotFound("No such relative.")
     return row

@@ -12,15 +12,15 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.base import OnDelete
-from piccolo.table import Table
 
 from portal.accounts.tables import User
+from portal.db import PortalTable
 from portal.files.tables import StoredFile
 
 RESTRICT = OnDelete.restrict
 
 
-class Client(Table, tablename="clients"):
+class Client(PortalTable, tablename="clients"):
     legal_name = Varchar(length=200)
     preferred_name = Varchar(length=200, default="")
     date_of_birth = Date(null=True, default=None)
@@ -41,7 +41,7 @@ class Client(Table, tablename="clients"):
     archived_at = Timestamptz(null=True, default=None, index=True)
 
 
-class ClientAssignment(Table, tablename="client_assignments"):
+class ClientAssignment(PortalTable, tablename="client_assignments"):
     """Which case managers work with a client: one primary, any secondary. Ended rows are history."""
 
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
@@ -51,7 +51,7 @@ class ClientAssignment(Table, tablename="client_assignments"):
     ended_at = Timestamptz(null=True, default=None, index=True)
 
 
-class Handoff(Table, tablename="client_handoffs"):
+class Handoff(PortalTable, tablename="client_handoffs"):
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
     from_case_manager = ForeignKey(User, on_delete=RESTRICT, null=True)
     to_case_manager = ForeignKey(User, on_delete=RESTRICT, null=False)
@@ -60,7 +60,7 @@ class Handoff(Table, tablename="client_handoffs"):
     created_at = Timestamptz()
 
 
-class Assessment(Table, tablename="intake_assessments"):
+class Assessment(PortalTable, tablename="intake_assessments"):
     """The intake assessment; one per client, edited over time (every change audited)."""
 
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, unique=True)
@@ -78,7 +78,7 @@ class Assessment(Table, tablename="intake_assessments"):
     updated_at = Timestamptz()
 
 
-class Diagnosis(Table, tablename="diagnoses"):
+class Diagnosis(PortalTable, tablename="diagnoses"):
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
     code = Varchar(length=10)  # ICD-10-CM, with the dot (F10.20)
     description = Varchar(length=300)
@@ -89,7 +89,7 @@ class Diagnosis(Table, tablename="diagnoses"):
     removed_at = Timestamptz(null=True, default=None)
 
 
-class Relative(Table, tablename="relatives"):
+class Relative(PortalTable, tablename="relatives"):
     """A relative of one client. The same person for two clients is two rows linked to one family account."""
 
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
@@ -104,7 +104,7 @@ class Relative(Table, tablename="relatives"):
     removed_at = Timestamptz(null=True, default=None)
 
 
-class CareTeamParty(Table, tablename="care_team_parties"):
+class CareTeamParty(PortalTable, tablename="care_team_parties"):
     """An outside person or organisation; shared across clients (one therapist, many clients)."""
 
     is_organisation = Boolean(default=False)
@@ -120,7 +120,7 @@ class CareTeamParty(Table, tablename="care_team_parties"):
     created_at = Timestamptz()
 
 
-class CareTeamMember(Table, tablename="care_team_members"):
+class CareTeamMember(PortalTable, tablename="care_team_members"):
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
     party = ForeignKey(CareTeamParty, on_delete=RESTRICT, null=False, index=True)
     role = Varchar(length=120, default="")
@@ -129,7 +129,7 @@ class CareTeamMember(Table, tablename="care_team_members"):
     created_at = Timestamptz()
 
 
-class Consent(Table, tablename="consents"):
+class Consent(PortalTable, tablename="consents"):
     """A release of information (authorization) signed by or for the client."""
 
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
@@ -158,14 +158,14 @@ class Consent(Table, tablename="consents"):
     created_at = Timestamptz()
 
 
-class ConsentLifetimeRule(Table, tablename="consent_lifetime_rules"):
+class ConsentLifetimeRule(PortalTable, tablename="consent_lifetime_rules"):
     """A jurisdiction's cap on how long a release may last (e.g. 365 days); a practice setting."""
 
     jurisdiction = Varchar(length=2, unique=True)
     max_days = Integer()
 
 
-class Disclosure(Table, tablename="disclosures"):
+class Disclosure(PortalTable, tablename="disclosures"):
     """Information that left the practice: the accounting of disclosures (kept at least six years)."""
 
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
@@ -184,7 +184,7 @@ class Disclosure(Table, tablename="disclosures"):
     disclosed_at = Timestamptz(index=True)
 
 
-class Note(Table, tablename="coordination_notes"):
+class Note(PortalTable, tablename="coordination_notes"):
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
     author = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
     kind = Varchar(length=20, index=True)
@@ -202,7 +202,7 @@ class Note(Table, tablename="coordination_notes"):
     updated_at = Timestamptz()
 
 
-class NoteParty(Table, tablename="note_parties"):
+class NoteParty(PortalTable, tablename="note_parties"):
     """Who took part: care-team parties and relatives."""
 
     note = ForeignKey(Note, on_delete=RESTRICT, null=False, index=True)
@@ -210,20 +210,20 @@ class NoteParty(Table, tablename="note_parties"):
     relative = ForeignKey(Relative, on_delete=RESTRICT, null=True, index=True)
 
 
-class NoteAddendum(Table, tablename="note_addenda"):
+class NoteAddendum(PortalTable, tablename="note_addenda"):
     note = ForeignKey(Note, on_delete=RESTRICT, null=False, index=True)
     author = ForeignKey(User, on_delete=RESTRICT, null=False)
     body_html = Text()
     created_at = Timestamptz()
 
 
-class NoteAttachment(Table, tablename="note_attachments"):
+class NoteAttachment(PortalTable, tablename="note_attachments"):
     note = ForeignKey(Note, on_delete=RESTRICT, null=False, index=True)
     file = ForeignKey(StoredFile, on_delete=RESTRICT, null=False)
     created_at = Timestamptz()
 
 
-class NoteShare(Table, tablename="note_shares"):
+class NoteShare(PortalTable, tablename="note_shares"):
     note = ForeignKey(Note, on_delete=RESTRICT, null=False, index=True)
     party = ForeignKey(CareTeamParty, on_delete=RESTRICT, null=False)
     disclosure = ForeignKey(Disclosure, on_delete=RESTRICT, null=False)
@@ -231,7 +231,7 @@ class NoteShare(Table, tablename="note_shares"):
     shared_at = Timestamptz()
 
 
-class TimeEntry(Table, tablename="time_entries"):
+class TimeEntry(PortalTable, tablename="time_entries"):
     """Every billable minute. Dates of service are days in the practice's time zone."""
 
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
@@ -246,7 +246,7 @@ class TimeEntry(Table, tablename="time_entries"):
     updated_at = Timestamptz()
 
 
-class Task(Table, tablename="tasks"):
+class Task(PortalTable, tablename="tasks"):
     client = ForeignKey(Client, on_delete=RESTRICT, null=True, index=True)
     assignee = ForeignKey(User, on_delete=RESTRICT, null=False, index=True)
     title = Varchar(length=200)
@@ -259,7 +259,7 @@ class Task(Table, tablename="tasks"):
     created_at = Timestamptz()
 
 
-class Placement(Table, tablename="placements"):
+class Placement(PortalTable, tablename="placements"):
     """An episode of care at a program."""
 
     client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
@@ -280,7 +280,7 @@ class Placement(Table, tablename="placements"):
     updated_at = Timestamptz()
 
 
-class TransitionItem(Table, tablename="placement_transition_items"):
+class TransitionItem(PortalTable, tablename="placement_transition_items"):
     placement = ForeignKey(Placement, on_delete=RESTRICT, null=False, index=True)
     item = Varchar(length=30)
     done_at = Timestamptz(null=True, default=None)

@@ -96,7 +96,11 @@ SIGNER_CAPACITIES = {
     "personal_representative": "Personal representative",
 }
 
-RECIPIENT_TYPES = {"party": "Care-team party", "relative": "Relative", "class": "Class of recipients (Part 2 TPO)"}
+RECIPIENT_TYPES = {
+    "party": "Care-team party",
+    "relative": "Relative",
+    "class": "Class of recipients (Part 2 TPO)",
+}
 
 DISCHARGE_TYPES = {
     "planned": "Planned",
@@ -173,7 +177,9 @@ def _levels() -> dict[str, LevelOfCare]:
         ("mh:sober_living", "Sober living (NARR)", "Sober living", mh, 2),
         ("mh:outpatient", "Outpatient therapy", "Outpatient", mh, 2),
     ]
-    return {code: LevelOfCare(code, label, short, framework, intensity) for code, label, short, framework, intensity in rows}
+    return {
+        code: LevelOfCare(code, label, short, framework, intensity) for code, label, short, framework, intensity in rows
+    }
 
 
 LEVELS_OF_CARE: dict[str, LevelOfCare] = _levels()

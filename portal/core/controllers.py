@@ -63,6 +63,12 @@ class PracticeSettingsController(Controller):
             )
         except Invalid as exc:
             practice = await services.get_practice()
-            return render(request, "core/practice_settings.html", status_code=400, practice=practice, form=form,
-                          errors=exc.field_errors)  # fmt: skip
+            return render(
+                request,
+                "core/practice_settings.html",
+                status_code=400,
+                practice=practice,
+                form=form,
+                errors=exc.field_errors,
+            )
         return redirect("/settings/practice", flash="Practice settings saved.")

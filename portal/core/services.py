@@ -88,6 +88,10 @@ async def update_practice(
             if value
         }
         await audit.record(
-            principal, "practice.update", resource_type="practice", resource_id=1, detail={"changed": sorted(changed)}
+            principal,
+            "practice.update",
+            resource_type="practice",
+            resource_id=1,
+            detail={"changed": sorted(changed)},
         )
     return await get_practice()

@@ -1,10 +1,11 @@
 """The practice itself: one deployment serves one practice, so this table holds a single row."""
 
 from piccolo.columns import Boolean, Integer, Timestamptz, Varchar
-from piccolo.table import Table
+
+from portal.db import PortalTable
 
 
-class Practice(Table, tablename="practice"):
+class Practice(PortalTable, tablename="practice"):
     name = Varchar(length=200)
     time_zone = Varchar(length=64, default="America/New_York")
     # Staff must enrol TOTP before they can do anything (off only in the demo).

@@ -145,8 +145,14 @@ async def infos(file_ids: list[int]) -> dict[int, FileInfo]:
 
 
 def _info(row: dict[str, Any]) -> FileInfo:
-    return FileInfo(row["id"], str(row["uuid"]), row["original_name"], row["content_type"], row["size_bytes"],
-                    row["sha256"])  # fmt: skip
+    return FileInfo(
+        row["id"],
+        str(row["uuid"]),
+        row["original_name"],
+        row["content_type"],
+        row["size_bytes"],
+        row["sha256"],
+    )
 
 
 async def read_bytes(info: FileInfo) -> bytes:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+import anyio.to_thread
 
 from portal.clock import utcnow
 from portal.db import write_transaction
@@ -27,7 +28,13 @@ from portal.settings import get_settings
 log = logging.getLogger("portal.mail")
 
 MAX_ATTEMPTS = 6
-BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4)]
+BACKOFF = [
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=4),
+]
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
@@ -82,10 +89,13 @@ def build_message(row: dict) -> EmailMessage:
 async def _send(message: EmailMessage, message_id: int) -> None:
     settings = get_settings()
     if settings.smtp_url is None:
-        outbox = settings.outbox_dir
-        outbox.mkdir(parents=True, exist_ok=True)
-        name = f"{utcnow().strftime('%Y%m%dT%H%M%S')}-{message_id:08d}.eml"
-        Path(outbox, name).write_bytes(bytes(message))
+        path = Path(settings.outbox_dir, f"{utcnow().strftime('%Y%m%dT%H%M%S')}-{message_id:08d}.eml")
+
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(bytes(message))
+
+        await anyio.to_thread.run_sync(write)
         return
     url = urlsplit(settings.smtp_url)
     use_tls = url.scheme == "smtps"

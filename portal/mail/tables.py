@@ -1,10 +1,11 @@
 """The e-mail outbox: services write here inside their transaction; the worker delivers."""
 
 from piccolo.columns import Integer, Text, Timestamptz, Varchar
-from piccolo.table import Table
+
+from portal.db import PortalTable
 
 
-class OutboxMessage(Table, tablename="outbox_messages"):
+class OutboxMessage(PortalTable, tablename="outbox_messages"):
     message_id = Varchar(length=200, unique=True)  # the Message-ID header, stable across retries
     to_address = Varchar(length=254)
     subject = Varchar(length=200)

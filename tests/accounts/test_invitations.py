@@ -25,7 +25,11 @@ def path_of(link: str) -> str:
 
 
 async def test_an_invited_person_follows_the_emailed_link_sets_a_password_and_signs_in(
-    client: Any, other_client: Any, olivia: dict[str, Any], smtp_server: RecordingSmtpServer, settings_override: Any
+    client: Any,
+    other_client: Any,
+    olivia: dict[str, Any],
+    smtp_server: RecordingSmtpServer,
+    settings_override: Any,
 ) -> None:
     await client.login_as(olivia)
     response = await client.post(
@@ -42,9 +46,7 @@ async def test_an_invited_person_follows_the_emailed_link_sets_a_password_and_si
 
     page = await other_client.get(path_of(link))
     assert page.status_code == 200 and "Choose a password" in page.text
-    accepted = await other_client.post(
-        path_of(link), data={"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
-    )
+    accepted = await other_client.post(path_of(link), data={"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
     assert accepted.status_code == 303
     assert (await other_client.login("riley@example.com", NEW_PASSWORD)).status_code == 200
     me = (await other_client.get("/api/v1/me")).json()
@@ -64,7 +66,11 @@ async def test_an_invitation_expires_after_72_hours(
 
     system = Principal.system("test")
     await services.invite_user(system, email="late@example.com", name="Late Person", role=Role.BILLING)
-    row = await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == "late@example.com").first()
+    row = (
+        await OutboxMessage.select(OutboxMessage.body_text)
+        .where(OutboxMessage.to_address == "late@example.com")
+        .first()
+    )
     [link] = links_in(row["body_text"])
     clock.advance(hours=72, seconds=1)
     page = await other_client.get(path_of(link))
@@ -75,7 +81,9 @@ async def test_an_invitation_expires_after_72_hours(
     assert user["password_hash"] is None
 
 
-async def test_a_resent_invitation_replaces_the_old_link(client: Any, other_client: Any, olivia: dict[str, Any]) -> None:
+async def test_a_resent_invitation_replaces_the_old_link(
+    client: Any, other_client: Any, olivia: dict[str, Any]
+) -> None:
     await client.login_as(olivia)
     await client.post("/users", data={"name": "Riley Quinn", "email": "riley@example.com", "role": "billing"})
     riley = await User.select(User.id).where(User.email == "riley@example.com").first()
@@ -120,7 +128,9 @@ async def test_reset_does_not_reveal_whether_an_address_has_an_account(client: A
 
 async def test_reset_links_expire_after_an_hour_and_work_once(client: Any, clock: Any) -> None:
     await client.post("/password/forgot", data={"email": "pat@example.com"})
-    row = await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == "pat@example.com").first()
+    row = (
+        await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == "pat@example.com").first()
+    )
     [link] = links_in(row["body_text"])
     clock.advance(hours=1, seconds=1)
     page = await client.get(path_of(link))
@@ -140,11 +150,17 @@ async def test_a_weak_password_is_refused_on_the_invitation_page(client: Any, ot
     from portal.policy import Principal, Role
 
     await services.invite_user(Principal.system("test"), email="weak@example.com", name="Weak", role=Role.BILLING)
-    row = await OutboxMessage.select(OutboxMessage.body_text).where(OutboxMessage.to_address == "weak@example.com").first()
+    row = (
+        await OutboxMessage.select(OutboxMessage.body_text)
+        .where(OutboxMessage.to_address == "weak@example.com")
+        .first()
+    )
     [link] = links_in(row["body_text"])
     short = await other_client.post(path_of(link), data={"password": "short", "password_confirm": "short"})
     assert short.status_code == 400 and "at least 12 characters" in short.text
-    common = await other_client.post(path_of(link), data={"password": "qwerty123456", "password_confirm": "qwerty123456"})
+    common = await other_client.post(
+        path_of(link), data={"password": "qwerty123456", "password_confirm": "qwerty123456"}
+    )
     assert common.status_code == 400 and "commonly used" in common.text
     mismatch = await other_client.post(path_of(link), data={"password": NEW_PASSWORD, "password_confirm": "other"})
     assert mismatch.status_code == 400 and "do not match" in mismatch.text

@@ -170,5 +170,7 @@ async def test_mfa_changes_are_audited(client: Any, casey: dict[str, Any]) -> No
     await client.login_as(casey)
     await enrol(client)
     await client.post("/account/mfa/disable", data={"disable_password": PASSWORD})
-    actions = [r["action"] for r in await AuditEvent.select(AuditEvent.action).where(AuditEvent.actor_id == casey["id"])]
+    actions = [
+        r["action"] for r in await AuditEvent.select(AuditEvent.action).where(AuditEvent.actor_id == casey["id"])
+    ]
     assert "mfa.enabled" in actions and "mfa.disabled" in actions

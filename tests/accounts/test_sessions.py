@@ -27,7 +27,9 @@ async def test_a_session_ends_after_12_hours_however_active(client: Any, clock: 
     assert (await client.get("/api/v1/me")).status_code == 401
 
 
-async def test_timeouts_come_from_settings(client: Any, clock: Any, casey: dict[str, Any], settings_override: Any) -> None:
+async def test_timeouts_come_from_settings(
+    client: Any, clock: Any, casey: dict[str, Any], settings_override: Any
+) -> None:
     settings_override(session_idle_minutes=5)
     await client.login_as(casey)
     clock.advance(minutes=5, seconds=1)
@@ -67,7 +69,11 @@ async def test_changing_the_password_signs_out_other_sessions_but_not_this_one(
     new_password = "another long and fine phrase"
     response = await client.post(
         "/account/password",
-        data={"current_password": PASSWORD, "new_password": new_password, "new_password_confirm": new_password},
+        data={
+            "current_password": PASSWORD,
+            "new_password": new_password,
+            "new_password_confirm": new_password,
+        },
     )
     assert response.status_code == 303
     assert (await client.get("/api/v1/me")).status_code == 200
@@ -79,7 +85,11 @@ async def test_a_wrong_current_password_is_shown_next_to_its_field(client: Any, 
     await client.login_as(casey)
     response = await client.post(
         "/account/password",
-        data={"current_password": "not it at all!", "new_password": "x" * 14, "new_password_confirm": "x" * 14},
+        data={
+            "current_password": "not it at all!",
+            "new_password": "x" * 14,
+            "new_password_confirm": "x" * 14,
+        },
     )
     assert response.status_code == 400
     assert 'id="f-current_password-error"' in response.text

@@ -56,9 +56,7 @@ async def test_deactivated_people_cannot_sign_in(client: Any, olivia: dict[str, 
     assert other.status_code == 401
 
 
-async def test_a_cookie_planted_before_login_is_not_the_session_after_login(
-    client: Any, casey: dict[str, Any]
-) -> None:
+async def test_a_cookie_planted_before_login_is_not_the_session_after_login(client: Any, casey: dict[str, Any]) -> None:
     planted = "attacker-chosen-session-value"
     client.cookies.set("portal_session", planted, domain="testserver")
     response = await client.login("casey@example.com")
@@ -111,9 +109,7 @@ async def test_html_sign_in_redirects_to_the_page_asked_for(client: Any, olivia:
     assert page.headers["location"] == "/login?next=%2Fusers"
     login_page = await client.get("/login?next=/users")
     assert 'name="next" value="/users"' in login_page.text
-    response = await client.post(
-        "/login", data={"email": "olivia@example.com", "password": PASSWORD, "next": "/users"}
-    )
+    response = await client.post("/login", data={"email": "olivia@example.com", "password": PASSWORD, "next": "/users"})
     assert response.status_code == 303
     assert response.headers["location"] == "/users"
     assert (await client.get("/users")).status_code == 200

@@ -8,12 +8,15 @@ from portal.accounts.tables import User
 from portal.audit.tables import AuditEvent
 
 
-async def test_only_the_owner_sees_the_users_page(client: Any, casey: dict[str, Any], bea: dict[str, Any],
-                                                  pat: dict[str, Any], olivia: dict[str, Any]) -> None:  # fmt: skip
+async def test_only_the_owner_sees_the_users_page(
+    client: Any, casey: dict[str, Any], bea: dict[str, Any], pat: dict[str, Any], olivia: dict[str, Any]
+) -> None:
     for person in (casey, bea, pat):
         await client.login_as(person)
         assert (await client.get("/users")).status_code == 403
-        assert (await client.post("/users", data={"name": "X", "email": "x@example.com", "role": "owner"})).status_code == 403
+        assert (
+            await client.post("/users", data={"name": "X", "email": "x@example.com", "role": "owner"})
+        ).status_code == 403
         await client.logout()
     await client.login_as(olivia)
     page = await client.get("/users")
@@ -67,15 +70,18 @@ async def test_the_last_owner_cannot_be_removed(client: Any, olivia: dict[str, A
     assert (await User.select(User.role).where(User.id == olivia["id"]).first())["role"] == "owner"
 
 
-async def test_family_and_staff_accounts_are_not_converted(client: Any, olivia: dict[str, Any], pat: dict[str, Any]) -> None:
+async def test_family_and_staff_accounts_are_not_converted(
+    client: Any, olivia: dict[str, Any], pat: dict[str, Any]
+) -> None:
     await client.login_as(olivia)
     response = await client.post(f"/users/{pat['id']}/role", data={"role": "owner"})
     assert response.status_code == 400
     assert (await User.select(User.role).where(User.id == pat["id"]).first())["role"] == "family"
 
 
-async def test_a_deactivated_person_can_be_reactivated(client: Any, other_client: Any, olivia: dict[str, Any],
-                                                       morgan: dict[str, Any]) -> None:  # fmt: skip
+async def test_a_deactivated_person_can_be_reactivated(
+    client: Any, other_client: Any, olivia: dict[str, Any], morgan: dict[str, Any]
+) -> None:
     await client.login_as(olivia)
     await client.post(f"/users/{morgan['id']}/deactivate", data={})
     assert (await other_client.login(morgan["email"])).status_code == 401

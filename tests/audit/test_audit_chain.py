@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -88,8 +87,15 @@ def scratch(tmp_path: Path) -> Iterator[ScratchDatabase]:
 
 def _seed_with_cli(scratch: ScratchDatabase) -> None:
     for email in ("a@example.com", "b@example.com", "c@example.com", "d@example.com"):
-        result = scratch.cli("user", "create", email, "--role", "case_manager", "--password-stdin",
-                             stdin="a long enough password\n")  # fmt: skip
+        result = scratch.cli(
+            "user",
+            "create",
+            email,
+            "--role",
+            "case_manager",
+            "--password-stdin",
+            stdin="a long enough password\n",
+        )
         assert result.returncode == 0, result.stderr
 
 

@@ -15,8 +15,9 @@ def actor(user: dict[str, Any]) -> Principal:
     return Principal(user_id=user["id"], role=Role(user["role"]), email=user["email"], name=user["name"])
 
 
-async def test_only_the_owner_reads_the_audit_log(client: Any, casey: dict[str, Any], bea: dict[str, Any],
-                                                  pat: dict[str, Any]) -> None:  # fmt: skip
+async def test_only_the_owner_reads_the_audit_log(
+    client: Any, casey: dict[str, Any], bea: dict[str, Any], pat: dict[str, Any]
+) -> None:
     for person in (casey, bea, pat):
         await client.login_as(person)
         assert (await client.get("/audit")).status_code == 403
@@ -24,8 +25,9 @@ async def test_only_the_owner_reads_the_audit_log(client: Any, casey: dict[str, 
         await client.logout()
 
 
-async def test_filters_by_person_client_and_action(client: Any, olivia: dict[str, Any], casey: dict[str, Any],
-                                                   morgan: dict[str, Any]) -> None:  # fmt: skip
+async def test_filters_by_person_client_and_action(
+    client: Any, olivia: dict[str, Any], casey: dict[str, Any], morgan: dict[str, Any]
+) -> None:
     await audit.record(actor(casey), "client.read", resource_type="client", resource_id=41, client_id=41)
     await audit.record(actor(morgan), "client.read", resource_type="client", resource_id=42, client_id=42)
     await audit.record(actor(casey), "note.create", resource_type="note", resource_id=9, client_id=41)
@@ -39,8 +41,9 @@ async def test_filters_by_person_client_and_action(client: Any, olivia: dict[str
     assert "note.create" in by_client.text and "client 42" not in by_client.text
 
 
-async def test_date_range_reaches_back_more_than_three_months(client: Any, olivia: dict[str, Any],
-                                                             casey: dict[str, Any], clock: Any) -> None:  # fmt: skip
+async def test_date_range_reaches_back_more_than_three_months(
+    client: Any, olivia: dict[str, Any], casey: dict[str, Any], clock: Any
+) -> None:
     start = clock.now()
     clock.set(start - timedelta(days=400))
     await audit.record(actor(casey), "client.read", resource_type="client", resource_id=77, client_id=77)
@@ -75,7 +78,7 @@ async def test_csv_export_has_every_matching_event(client: Any, olivia: dict[str
 
 
 async def test_csv_cells_cannot_become_spreadsheet_formulas(client: Any, olivia: dict[str, Any]) -> None:
-    evil = Principal(user_id=None, role=None, email="anonymous", name="x", user_agent="=HYPERLINK(\"http://x\")")
+    evil = Principal(user_id=None, role=None, email="anonymous", name="x", user_agent='=HYPERLINK("http://x")')
     await audit.record(evil, "auth.login.failure", client_id=501)
     await client.login_as(olivia)
     response = await client.get("/audit/export.csv?client=501")
@@ -89,7 +92,9 @@ async def test_reading_the_audit_log_is_itself_audited(client: Any, olivia: dict
     await client.login_as(olivia)
     await client.get("/audit")
     await client.get("/audit/export.csv")
-    actions = {r["action"] for r in await AuditEvent.select(AuditEvent.action).where(AuditEvent.actor_id == olivia["id"])}
+    actions = {
+        r["action"] for r in await AuditEvent.select(AuditEvent.action).where(AuditEvent.actor_id == olivia["id"])
+    }
     assert {"audit.view", "audit.export"} <= actions
 
 

@@ -18,8 +18,17 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabas
 
 
 def test_user_create_list_and_deactivate(scratch: ScratchDatabase) -> None:
-    created = scratch.cli("user", "create", "Dana@Example.com", "--role", "case_manager", "--name", "Dana Reyes",
-                          "--password-stdin", stdin="a long enough password\n")  # fmt: skip
+    created = scratch.cli(
+        "user",
+        "create",
+        "Dana@Example.com",
+        "--role",
+        "case_manager",
+        "--name",
+        "Dana Reyes",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert created.returncode == 0, created.stderr
     assert "Created dana@example.com (case_manager)." in created.stdout
 
@@ -37,8 +46,15 @@ def test_user_create_refuses_bad_input_with_a_message_and_exit_1(scratch: Scratc
     weak = scratch.cli("user", "create", "weak@example.com", "--role", "billing", "--password-stdin", stdin="short\n")
     assert weak.returncode == 1
     assert "Error: password: Use at least 12 characters." in weak.stderr
-    bad_email = scratch.cli("user", "create", "not-an-email", "--role", "billing", "--password-stdin",
-                            stdin="a long enough password\n")  # fmt: skip
+    bad_email = scratch.cli(
+        "user",
+        "create",
+        "not-an-email",
+        "--role",
+        "billing",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert bad_email.returncode == 1 and "valid e-mail" in bad_email.stderr
     bad_role = scratch.cli("user", "create", "x@example.com", "--role", "admin", "--password-stdin", stdin="x\n")
     assert bad_role.returncode == 2 and "Invalid value for '--role'" in bad_role.stderr
@@ -47,24 +63,46 @@ def test_user_create_refuses_bad_input_with_a_message_and_exit_1(scratch: Scratc
 
 
 def test_the_password_can_come_from_a_prompt(scratch: ScratchDatabase) -> None:
-    prompted = scratch.cli("user", "create", "prompted@example.com", "--role", "billing",
-                           stdin="a long enough password\na long enough password\n")  # fmt: skip
+    prompted = scratch.cli(
+        "user",
+        "create",
+        "prompted@example.com",
+        "--role",
+        "billing",
+        stdin="a long enough password\na long enough password\n",
+    )
     assert prompted.returncode == 0, prompted.stderr
 
 
 def test_production_refuses_to_start_with_unsafe_settings(tmp_path: Path) -> None:
     scratch = ScratchDatabase(url=f"sqlite:///{tmp_path / 'p.sqlite3'}", directory=tmp_path)
-    env_overrides = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "", "PORTAL_BASE_URL": "https://p.example.org"}
+    env_overrides = {
+        "PORTAL_ENV": "production",
+        "PORTAL_SECRET_KEY": "",
+        "PORTAL_BASE_URL": "https://p.example.org",
+    }
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "portal.cli", "migrate"], capture_output=True, text=True,
-                            env={**scratch.env, **env_overrides}, timeout=60, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "portal.cli", "migrate"],
+        capture_output=True,
+        text=True,
+        env={**scratch.env, **env_overrides},
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1
     assert "PORTAL_SECRET_KEY must be set" in result.stderr
     env_overrides.update(PORTAL_SECRET_KEY="s" * 40, PORTAL_BASE_URL="http://p.example.org")
-    result = subprocess.run([sys.executable, "-m", "portal.cli", "serve"], capture_output=True, text=True,
-                            env={**scratch.env, **env_overrides}, timeout=60, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "portal.cli", "serve"],
+        capture_output=True,
+        text=True,
+        env={**scratch.env, **env_overrides},
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1
     assert "must start with https://" in result.stderr
 
@@ -75,8 +113,14 @@ def test_demo_loads_the_practice_once_and_prints_the_sign_ins(tmp_path: Path) ->
         loaded = scratch.cli("demo")
         assert loaded.returncode == 0, loaded.stderr
         assert "Harbor Case Management" in loaded.stdout
-        for email in ("olivia@example.com", "casey@example.com", "morgan@example.com", "bea@example.com",
-                      "pat@example.com", "sam@example.com"):  # fmt: skip
+        for email in (
+            "olivia@example.com",
+            "casey@example.com",
+            "morgan@example.com",
+            "bea@example.com",
+            "pat@example.com",
+            "sam@example.com",
+        ):
             assert email in loaded.stdout
         password = loaded.stdout.split("password for everyone: ", 1)[1].split(")", 1)[0]
         assert len(password) >= 12

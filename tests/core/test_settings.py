@@ -46,7 +46,11 @@ def test_development_accepts_the_defaults() -> None:
     [
         ("sqlite:///var/portal.sqlite3", "sqlite", "var/portal.sqlite3"),
         ("sqlite:////srv/portal/db.sqlite3", "sqlite", "/srv/portal/db.sqlite3"),
-        ("postgresql://portal:secret@db:5432/portal", "postgres", "postgresql://portal:secret@db:5432/portal"),
+        (
+            "postgresql://portal:secret@db:5432/portal",
+            "postgres",
+            "postgresql://portal:secret@db:5432/portal",
+        ),
         ("postgres://portal@db/portal", "postgres", "postgresql://portal@db/portal"),
     ],
 )

@@ -126,9 +126,7 @@ def page(browser: Any, live_server: harness.LiveServer, request: pytest.FixtureR
 
 
 @pytest.fixture
-def phone_page(
-    browser: Any, live_server: harness.LiveServer, request: pytest.FixtureRequest
-) -> Iterator[Any]:
+def phone_page(browser: Any, live_server: harness.LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A phone-sized page (390x844, touch) in a fresh browser context."""
     small_page = _new_page(
         browser, live_server, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, device_scale_factor=2

@@ -99,9 +99,7 @@ class LiveServer:
     def outbox_dir(self) -> Path:
         return Path(self.env["PORTAL_OUTBOX_DIR"])
 
-    def cli(
-        self, *args: str, input: str | None = None, check: bool = True
-    ) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run `portal ARGS…` against the server's database, e.g. `live_server.cli("user", "list")`."""
         completed = subprocess.run(
             [*portal_command(), *args],
@@ -199,8 +197,7 @@ def start(server: LiveServer) -> None:
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise ServerFailed(
-                f"`portal serve` exited with {server.process.returncode} before it answered:\n"
-                f"{server.server_output()}"
+                f"`portal serve` exited with {server.process.returncode} before it answered:\n{server.server_output()}"
             )
         try:
             with urllib.request.urlopen(server.url + "/healthz", timeout=2) as response:

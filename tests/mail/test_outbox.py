@@ -18,8 +18,9 @@ async def status_of(to: str = "pat@example.com") -> dict[str, Any]:
     return await OutboxMessage.select().where(OutboxMessage.to_address == to).first()
 
 
-async def test_queued_mail_is_delivered_over_smtp_once(db: None, smtp_server: RecordingSmtpServer,
-                                                      settings_override: Any) -> None:  # fmt: skip
+async def test_queued_mail_is_delivered_over_smtp_once(
+    db: None, smtp_server: RecordingSmtpServer, settings_override: Any
+) -> None:
     settings_override(smtp_url=smtp_server.url)
     await queue_one()
     first = await mail.deliver_due()
@@ -32,8 +33,9 @@ async def test_queued_mail_is_delivered_over_smtp_once(db: None, smtp_server: Re
     assert row["status"] == "sent" and row["attempts"] == 1 and row["sent_at"] is not None
 
 
-async def test_a_server_that_is_down_means_a_retry_later_with_backoff(db: None, clock: Any, settings_override: Any,
-                                                                     smtp_server: RecordingSmtpServer) -> None:  # fmt: skip
+async def test_a_server_that_is_down_means_a_retry_later_with_backoff(
+    db: None, clock: Any, settings_override: Any, smtp_server: RecordingSmtpServer
+) -> None:
     settings_override(smtp_url=f"smtp://127.0.0.1:{free_port()}")  # nothing listens there
     await queue_one()
     report = await mail.deliver_due()
@@ -62,8 +64,9 @@ async def test_after_the_last_attempt_a_message_is_marked_failed(db: None, clock
     assert row["last_error"]
 
 
-async def test_a_message_interrupted_mid_send_is_never_sent_again(db: None, clock: Any, settings_override: Any,
-                                                                 smtp_server: RecordingSmtpServer) -> None:  # fmt: skip
+async def test_a_message_interrupted_mid_send_is_never_sent_again(
+    db: None, clock: Any, settings_override: Any, smtp_server: RecordingSmtpServer
+) -> None:
     # A worker claimed the message (status "sending") and died before it could record the outcome.
     await queue_one()
     await OutboxMessage.update({OutboxMessage.status: "sending", OutboxMessage.claimed_at: clock.now()}).where(

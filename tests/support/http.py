@@ -36,8 +36,15 @@ class PortalClient:
     async def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return await self.http.get(path, **kwargs)
 
-    async def post(self, path: str, *, data: dict[str, Any] | None = None, json: Any = None,
-                   csrf: bool = True, **kwargs: Any) -> httpx.Response:  # fmt: skip
+    async def post(
+        self,
+        path: str,
+        *,
+        data: dict[str, Any] | None = None,
+        json: Any = None,
+        csrf: bool = True,
+        **kwargs: Any,
+    ) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}) or {})
         if csrf:
             token = await self.csrf_token()

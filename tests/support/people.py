@@ -30,6 +30,64 @@ async def seed() -> None:
         await services.create_user(system, email=email, name=name, role=Role(role), password=PASSWORD)
 
 
+async def seed_cases() -> None:
+    """Jordan Rivera (22, Casey's client) with parents Pat and Sam and a therapist; Taylor Brooks (Morgan's)."""
+    from datetime import date
+
+    from portal.accounts.tables import User
+    from portal.cases import care_team, clients
+    from portal.cases.tables import Relative
+    from portal.policy import Principal
+
+    system = Principal.system("tests")
+    ids = {r["email"]: r["id"] for r in await User.select(User.id, User.email)}
+    jordan = await clients.create_client(
+        system,
+        {
+            "legal_name": "Jordan Rivera",
+            "preferred_name": "Jordan",
+            "date_of_birth": date(2004, 3, 14),
+            "sex": "male",
+            "status": "active",
+            "city": "Montclair",
+            "state": "NJ",
+            "zip_code": "07042",
+        },
+        primary_case_manager_id=ids["casey@example.com"],
+    )
+    for name, email in (("Pat Rivera", "pat@example.com"), ("Sam Rivera", "sam@example.com")):
+        relative_id = await clients.add_relative(
+            system,
+            jordan,
+            {"name": name, "email": email, "relationship": "parent", "is_payer": email.startswith("pat")},
+        )
+        await Relative.update({Relative.user: ids[email]}).where(Relative.id == relative_id)
+    await care_team.add_member(
+        system,
+        jordan,
+        {
+            "name": "Dana Reyes",
+            "credentials": "LCSW",
+            "party_type": "therapist",
+            "npi": "1234567893",
+            "role": "Individual therapist",
+        },
+    )
+    await clients.create_client(
+        system,
+        {"legal_name": "Taylor Brooks", "date_of_birth": date(1999, 7, 2), "status": "active"},
+        primary_case_manager_id=ids["morgan@example.com"],
+    )
+
+
+async def client_named(legal_name: str) -> dict[str, Any]:
+    from portal.cases.tables import Client
+
+    row = await Client.select().where(Client.legal_name == legal_name).first()
+    assert row is not None, f"{legal_name} was not seeded"
+    return row
+
+
 async def get(email: str) -> dict[str, Any]:
     from portal.accounts.tables import User
 

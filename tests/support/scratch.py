@@ -37,7 +37,13 @@ class ScratchDatabase:
 
     def cli(self, *args: str, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*PORTAL, *args], input=stdin, capture_output=True, text=True, env=self.env, timeout=timeout, check=False
+            [*PORTAL, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=timeout,
+            check=False,
         )
 
     def drop(self) -> None:
