@@ -234,13 +234,13 @@ class Checker:
         return value
 
     def state(self, name: str) -> str:
-        value = self.text(name, max_length=2, label="State").upper()
+        value = self.text(name, max_length=40, label="State").upper()
         if value and value not in US_STATES:
             self.fail(name, "Use a two-letter US state code such as NY.")
         return value
 
     def zip_code(self, name: str) -> str:
-        value = self.text(name, max_length=10, label="ZIP code")
+        value = self.text(name, max_length=40, label="ZIP code")
         if value and not re.fullmatch(r"\d{5}(-\d{4})?", value):
             self.fail(name, "Use a ZIP code like 10001 or 10001-1234.")
         return value

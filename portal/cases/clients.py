@@ -5,10 +5,14 @@ Every function checks the policy, owns its transaction and audits the read or wr
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from typing import Any
 
-import simple_icd_10_cm as icd10
+with warnings.catch_warnings():
+    # The code-set package reads its data with a deprecated importlib API; nothing for us to act on.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import simple_icd_10_cm as icd10
 
 from portal.accounts.tables import User
 from portal.audit import services as audit
