@@ -177,6 +177,10 @@ def is_policy_guard(obj: object) -> bool:
 # --------------------------------------------------------------------------- client scope
 
 
+# Row ids are Piccolo `Serial` columns: INTEGER (32-bit) on PostgreSQL.
+MAX_ROW_ID = 2**31 - 1
+
+
 def client_scope(principal: Principal) -> Any:
     """A where-clause on `Client.id` for the clients this person may see (case managers: the clients they are
     assigned to now; the owner: every client not archived). Billing and family roles see no clinical record."""
@@ -197,7 +201,8 @@ async def require_client(principal: Principal, client_id: int, action: Action = 
     from portal.cases.tables import Client
     from portal.errors import NotFound
 
-    if not can(principal, action) or not await Client.exists().where(
+    # An id beyond the integer column's range (a typed or crafted URL) is simply not found, not a database error.
+    if not can(principal, action) or not 0 < client_id <= MAX_ROW_ID or not await Client.exists().where(
         (Client.id == client_id) & client_scope(principal)
     ):
         raise NotFound("No such client.")

@@ -162,3 +162,16 @@ class Pagination:
         query = {k: v for k, v in self.params.items() if v not in (None, "")}
         query.update(page=page, per_page=self.per_page)
         return f"{self.base_path}?{urlencode(query)}"
+
+
+PAGING_PARAMS = frozenset({"page", "per_page"})
+
+
+def reject_unknown_query(request: Request[Any, Any, Any], allowed: set[str] | frozenset[str]) -> None:
+    """Lists filter on an allowlist: an unknown parameter is an error, not silently ignored."""
+    from portal.errors import Invalid
+
+    unknown = sorted(set(request.query_params) - set(allowed) - PAGING_PARAMS)
+    if unknown:
+        names = ", ".join(sorted(set(allowed) | PAGING_PARAMS))
+        raise Invalid(f"Unknown query parameter {unknown[0]!r}. Allowed: {names}.")

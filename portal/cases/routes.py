@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from portal.cases.controllers.api import ClientsApiController
 from portal.cases.controllers.clients import ClientsController
 from portal.cases.controllers.releases import CareTeamController, ConsentsController, DisclosuresController
 
@@ -10,4 +11,5 @@ CASES_ROUTE_HANDLERS: list[Any] = [
     CareTeamController,
     ConsentsController,
     DisclosuresController,
+    ClientsApiController,
 ]
