@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "portal.mail.piccolo_app",
         "portal.files.piccolo_app",
         "portal.cases.piccolo_app",
+        "portal.families.piccolo_app",
     ]
 )
