@@ -74,6 +74,8 @@ class Recipient:
     # For a party: is it a treating health-care provider (therapist, psychiatrist, program, primary care)?
     is_health_care_provider: bool = False
     label: str = ""
+    # For a relative: their legal authority (a guardian of a minor needs no release while the client is a minor).
+    legal_authority: str = "none"
 
 
 @dataclass(frozen=True)
@@ -270,13 +272,15 @@ async def recipient_for_party(party_id: int) -> Recipient:
 
 async def recipient_for_relative(client_id: int, relative_id: int) -> Recipient:
     row = (
-        await Relative.select(Relative.name)
+        await Relative.select(Relative.name, Relative.legal_authority)
         .where((Relative.id == relative_id) & (Relative.client == client_id))
         .first()
     )
     if row is None:
         raise NotFound("No such relative.")
-    return Recipient(type="relative", relative_id=relative_id, label=row["name"])
+    return Recipient(
+        type="relative", relative_id=relative_id, label=row["name"], legal_authority=row["legal_authority"]
+    )
 
 
 async def authorize_disclosure(
@@ -307,10 +311,21 @@ async def authorize_disclosure(
         and COUNSELING_NOTES not in wanted
         and "substance_use_records" not in wanted
     )
+    guardian_of_minor = (
+        recipient.type == "relative"
+        and recipient.legal_authority == "guardian_of_minor"
+        and not includes_part2
+        and COUNSELING_NOTES not in wanted
+        and await client_is_minor(client_id, now, practice.time_zone)
+    )
     rows = await consent_rows(client_id)
     if provider_exemption:
         evaluation = Evaluation(True, None, None)
         basis = "hipaa_treatment"
+    elif guardian_of_minor:
+        # A minor's guardian is the minor's personal representative: no release is needed (Part 2 aside).
+        evaluation = Evaluation(True, None, None)
+        basis = "guardian_of_minor"
     else:
         evaluation = evaluate(
             [facts_of(r, practice.time_zone) for r in rows],
@@ -373,6 +388,18 @@ async def authorize_disclosure(
     if includes_part2 and consent_row is not None:
         notice = f"{PART2_NOTICE}\n{consent_summary(consent_row)}"
     return Decision(True, None, "Allowed.", consent_id, disclosure_id, basis, notice)
+
+
+async def client_is_minor(client_id: int, now: datetime, time_zone: str) -> bool:
+    from portal.cases.tables import Client
+
+    row = await Client.select(Client.date_of_birth).where(Client.id == client_id).first()
+    if row is None or row["date_of_birth"] is None:
+        return False
+    today = now.astimezone(ZoneInfo(time_zone)).date()
+    born = row["date_of_birth"]
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age < 18
 
 
 # --------------------------------------------------------------------------- recording and revoking consents

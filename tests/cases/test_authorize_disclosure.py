@@ -332,3 +332,32 @@ def test_allowed_implies_covered_named_effective_unexpired_and_unrevoked(
         assert rest <= consent.categories
         if includes_part2:
             assert consent.covers_part2 and "substance_use_records" in consent.categories
+
+
+async def test_a_guardian_of_a_minor_needs_no_release_until_the_client_turns_18(
+    casey: dict[str, Any], clock: Any
+) -> None:
+    from portal.cases import clients
+
+    system = Principal.system("test")
+    minor = await clients.create_client(
+        system, {"legal_name": "Kai Morgan", "date_of_birth": "2010-06-15"}, primary_case_manager_id=casey["id"]
+    )
+    guardian = await clients.add_relative(
+        system, minor, {"name": "Lee Morgan", "relationship": "parent", "legal_authority": "guardian_of_minor"}
+    )
+    sibling = await clients.add_relative(system, minor, {"name": "Ash Morgan", "relationship": "sibling"})
+
+    async def decide(relative_id: int, **kwargs: Any) -> consents.Decision:
+        recipient = await consents.recipient_for_relative(minor, relative_id)
+        return await authorize_disclosure(
+            casey_principal(casey), minor, recipient, ["placements"], "family_involvement", **kwargs
+        )
+
+    clock.set(at_new_york(date(2028, 6, 14)))  # 17 years old
+    decision = await decide(guardian)
+    assert decision.allowed and decision.basis == "guardian_of_minor"
+    assert (await decide(sibling)).reason == DenyReason.NO_CONSENT
+    assert not await decide(guardian, includes_part2=True)  # Part 2 records still need the minor's consent
+    clock.set(at_new_york(date(2028, 6, 15)))  # 18 today
+    assert (await decide(guardian)).reason == DenyReason.NO_CONSENT
