@@ -51,6 +51,10 @@ class Action(StrEnum):
     CLIENTS_WRITE = "clients.write"
     CLIENTS_CREATE = "clients.create"
     CARE_TEAM_DIRECTORY = "care_team.directory"
+    # The family portal: relatives' own pages (further limited by access grants: portal/families/access.py),
+    # and the staff side of it (relatives, grants, updates, messages, documents of clients one may see).
+    FAMILY_PORTAL = "family.portal"
+    FAMILY_MANAGE = "family.manage"
 
 
 RULES: dict[Action, frozenset[Role]] = {
@@ -63,6 +67,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CLIENTS_WRITE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
     Action.CLIENTS_CREATE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
     Action.CARE_TEAM_DIRECTORY: frozenset({Role.OWNER, Role.CASE_MANAGER}),
+    Action.FAMILY_PORTAL: frozenset({Role.FAMILY}),
+    Action.FAMILY_MANAGE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
 }
 
 # Routes anyone may call without signing in. Everything else needs a guard from `guard()`.
@@ -202,8 +208,10 @@ async def require_client(principal: Principal, client_id: int, action: Action = 
     from portal.errors import NotFound
 
     # An id beyond the integer column's range (a typed or crafted URL) is simply not found, not a database error.
-    if not can(principal, action) or not 0 < client_id <= MAX_ROW_ID or not await Client.exists().where(
-        (Client.id == client_id) & client_scope(principal)
+    if (
+        not can(principal, action)
+        or not 0 < client_id <= MAX_ROW_ID
+        or not await Client.exists().where((Client.id == client_id) & client_scope(principal))
     ):
         raise NotFound("No such client.")
 

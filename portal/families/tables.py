@@ -1,6 +1,8 @@
 """The family portal: what each relative may see (grants), the update feed, secure messages, shared documents,
 the communication plan and notification preferences. Relatives themselves are case records (cases.Relative)."""
 
+from typing import Any
+
 from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 
@@ -39,7 +41,7 @@ class Update(PortalTable, tablename="family_updates"):
     # Relatives chosen as recipients (relative ids); empty means every relative with update access.
     intended_relatives = JSON(default=[])
     status = Varchar(length=10, default="draft", index=True)  # draft, published
-    follows_up = ForeignKey("self", on_delete=RESTRICT, null=True)
+    follows_up: ForeignKey[Any] = ForeignKey("self", on_delete=RESTRICT, null=True)
     started_from_note = ForeignKey(Note, on_delete=RESTRICT, null=True)
     published_at = Timestamptz(null=True, default=None, index=True)
     created_at = Timestamptz()
