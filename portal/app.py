@@ -26,6 +26,7 @@ from portal.accounts.controllers import AuthApiController, SignInController
 from portal.accounts.users_controllers import UsersController
 from portal.audit.controllers import AuditController
 from portal.cases.routes import CASES_ROUTE_HANDLERS
+from portal.families.routes import FAMILIES_ROUTE_HANDLERS
 from portal.core.controllers import HomeController, PracticeSettingsController
 from portal.db import close_pool, start_pool
 from portal.errors_http import EXCEPTION_HANDLERS
@@ -36,7 +37,7 @@ from portal.templating import register_filters
 from portal.worker import run_forever
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core", "cases"]
+DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core", "cases", "families"]
 
 # The Stripe webhook authenticates by signature, not by cookie: it is exempt from CSRF and nothing else.
 CSRF_EXEMPT_PATHS = ["/api/v1/billing/stripe/webhook"]
@@ -65,6 +66,7 @@ def route_handlers() -> list[Any]:
         PracticeSettingsController,
         AuditController,
         *CASES_ROUTE_HANDLERS,
+        *FAMILIES_ROUTE_HANDLERS,
         create_static_files_router(path="/static", directories=[PACKAGE_DIR / "static"], include_in_schema=False),
     ]
 

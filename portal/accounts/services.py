@@ -490,6 +490,32 @@ async def invite_user(principal: Principal, *, email: str, name: str, role: Role
     return user
 
 
+async def invite_family_member(principal: Principal, *, email: str, name: str) -> tuple[dict[str, Any], bool]:
+    """A case manager invites a relative. An existing family account is reused (one person, several clients):
+    returns (user, invited) where `invited` is False when the person already had an account."""
+    require(principal, Action.FAMILY_MANAGE)
+    email = validate_email(email)
+    existing = await _user_by_email(email)
+    if existing is not None:
+        if existing["role"] != Role.FAMILY.value:
+            raise Invalid(email="This address belongs to a staff account; use the relative's own address.")
+        return existing, False
+    system = Principal.system("family-invitation")
+    async with write_transaction():
+        user = await create_user(system, email=email, name=name, role=Role.FAMILY)
+        await _send_invitation(principal, user)
+    return user, True
+
+
+async def resend_family_invitation(principal: Principal, user_id: int) -> None:
+    require(principal, Action.FAMILY_MANAGE)
+    user = await get_user(user_id)
+    if user["role"] != Role.FAMILY.value or user["password_hash"] is not None:
+        raise Invalid("This person has already set a password.")
+    async with write_transaction():
+        await _send_invitation(principal, user)
+
+
 async def resend_invitation(principal: Principal, user_id: int) -> None:
     require(principal, Action.USERS_MANAGE)
     user = await get_user(user_id)
