@@ -26,10 +26,10 @@ from portal.accounts.controllers import AuthApiController, SignInController
 from portal.accounts.users_controllers import UsersController
 from portal.audit.controllers import AuditController
 from portal.cases.routes import CASES_ROUTE_HANDLERS
-from portal.families.routes import FAMILIES_ROUTE_HANDLERS
 from portal.core.controllers import HomeController, PracticeSettingsController
 from portal.db import close_pool, start_pool
 from portal.errors_http import EXCEPTION_HANDLERS
+from portal.families.routes import FAMILIES_ROUTE_HANDLERS
 from portal.logging_setup import configure_logging
 from portal.middleware import AccessLogMiddleware, AuthenticationMiddleware, security_headers
 from portal.settings import Settings, get_settings

@@ -16,6 +16,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "/", Action.ACCOUNT_SELF),
+    NavItem("My day", "/my-day", Action.CLIENTS_READ),
     NavItem("Clients", "/clients", Action.CLIENTS_READ),
     NavItem("Users", "/users", Action.USERS_MANAGE),
     NavItem("Audit log", "/audit", Action.AUDIT_READ),

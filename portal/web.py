@@ -20,6 +20,7 @@ from portal.settings import get_settings
 
 FLASH_COOKIE = "portal_flash"
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000
 
 
 def client_ip(request: Request[Any, Any, Any]) -> str:
@@ -133,7 +134,8 @@ class PageRequest:
 
 
 def page_request(page: int | None, per_page: int | None, *, default_per_page: int = 25) -> PageRequest:
-    page = max(1, page or 1)
+    # Capped so OFFSET always fits the database's integer (a page past the end is simply empty).
+    page = min(MAX_PAGE, max(1, page or 1))
     per_page = min(MAX_PER_PAGE, max(1, per_page or default_per_page))
     return PageRequest(page=page, per_page=per_page)
 

@@ -12,7 +12,7 @@ from portal.accounts.controllers import _form
 from portal.core import services
 from portal.db import ping
 from portal.errors import Invalid
-from portal.policy import Action, guard
+from portal.policy import Action, Role, guard
 from portal.web import optional_principal, redirect, render
 
 
@@ -29,6 +29,8 @@ class HomeController(Controller):
             return redirect("/login/mfa")
         if principal.mfa_enrollment_required:
             return redirect("/account/mfa")
+        if principal.role == Role.CASE_MANAGER:
+            return redirect("/my-day")
         practice = await services.get_practice()
         return render(request, "home.html", practice=practice)
 

@@ -23,14 +23,21 @@ def count_queries() -> Iterator[QueryCounter]:
     """Every statement Piccolo sends (selects, writes, raw SQL) while the block runs."""
     engine: Any = get_engine()
     counter = QueryCounter()
-    original = engine.run_querystring
+    # Patched on the class: PostgresEngine has __slots__, so its instances take no attribute of their own.
+    engine_class = type(engine)
+    had_own = "run_querystring" in engine_class.__dict__
+    original = engine_class.run_querystring
 
-    async def counting(querystring: Any, *args: Any, **kwargs: Any) -> Any:
-        counter.statements.append(str(querystring)[:200])
-        return await original(querystring, *args, **kwargs)
+    async def counting(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            counter.statements.append(str(querystring)[:200])
+        return await original(self, querystring, *args, **kwargs)
 
-    engine.run_querystring = counting
+    engine_class.run_querystring = counting
     try:
         yield counter
     finally:
-        engine.run_querystring = original
+        if had_own:
+            engine_class.run_querystring = original
+        else:
+            del engine_class.run_querystring

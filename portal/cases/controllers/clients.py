@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from portal.accounts import services as accounts
-from portal.cases import care_team, clients
+from portal.cases import care_team, clients, note_search, placements, tasks
 from portal.cases.controllers.common import client_header
 from portal.cases.vocabulary import (
     CLIENT_STATUSES,
@@ -294,4 +294,7 @@ async def overview_sections(client_id: int) -> dict[str, Any]:
         "relatives": await clients.relatives(client_id),
         "assignments": await clients.assignments(client_id),
         "care_team": await care_team.members(client_id),
+        "recent_notes": await note_search.recent_notes(client_id),
+        "current_placement": await placements.current_placement_of(client_id),
+        "open_tasks": await tasks.open_tasks_of_client(client_id),
     }
