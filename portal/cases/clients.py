@@ -23,6 +23,7 @@ from portal.cases.tables import (
     Diagnosis,
     Handoff,
     Relative,
+    Task,
 )
 from portal.cases.vocabulary import (
     CLIENT_STATUSES,
@@ -355,6 +356,11 @@ async def hand_off(principal: Principal, client_id: int, to_case_manager_id: int
         await ClientAssignment.insert(
             ClientAssignment(client=client_id, case_manager=to_case_manager_id, is_primary=True, started_at=now)
         )
+        if from_id is not None:
+            # The outgoing case manager's open follow-ups for this client go with the client.
+            await Task.update({Task.assignee: to_case_manager_id}).where(
+                (Task.client == client_id) & (Task.assignee == from_id) & Task.done_at.is_null()
+            )
         await Handoff.insert(
             Handoff(
                 client=client_id,

@@ -40,6 +40,10 @@ from portal.files import services as files
 from portal.policy import Action, Principal, require_client
 from portal.validation import Checker
 
+# Under HIPAA, coordinating care between treating providers is treatment: when the practice does not require a
+# release for providers, these purposes reach a treating provider without one (never Part 2 records).
+PROVIDER_TREATMENT_PURPOSES = frozenset({"treatment", "care_coordination"})
+
 PART2_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
 
 
@@ -306,7 +310,7 @@ async def authorize_disclosure(
         not practice.roi_required_for_providers
         and recipient.type == "party"
         and recipient.is_health_care_provider
-        and purpose == "treatment"
+        and purpose in PROVIDER_TREATMENT_PURPOSES
         and not includes_part2
         and COUNSELING_NOTES not in wanted
         and "substance_use_records" not in wanted

@@ -240,3 +240,22 @@ async def test_client_free_text_is_escaped_on_every_page(client: Any, casey: dic
         assert "<img src=x" not in page.text, suffix
     listing = await client.get("/clients")
     assert "<script>alert(1)</script>" not in listing.text
+
+
+async def test_a_handoff_moves_the_outgoing_case_managers_open_tasks(
+    casey: dict[str, Any], morgan: dict[str, Any], jordan: dict[str, Any]
+) -> None:
+    from portal.cases.clients import hand_off
+    from portal.cases.tables import Task
+    from portal.clock import utcnow
+    from portal.policy import Principal, Role
+
+    now = utcnow()
+    await Task.insert(
+        Task(client=jordan["id"], assignee=casey["id"], title="Call the program", created_at=now),
+        Task(client=jordan["id"], assignee=casey["id"], title="Done already", created_at=now, done_at=now),
+    )
+    principal = Principal(user_id=casey["id"], role=Role.CASE_MANAGER, email=casey["email"], name=casey["name"])
+    await hand_off(principal, jordan["id"], morgan["id"], "Moving to Morgan.")
+    rows = {r["title"]: r["assignee"] for r in await Task.select().where(Task.client == jordan["id"])}
+    assert rows == {"Call the program": morgan["id"], "Done already": casey["id"]}
