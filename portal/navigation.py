@@ -15,7 +15,11 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Home", "/", Action.ACCOUNT_SELF),
+    NavItem("Home", "/", Action.STAFF_AREA),
+    NavItem("Home", "/family", Action.FAMILY_PORTAL),
+    NavItem("Updates", "/family/updates", Action.FAMILY_PORTAL),
+    NavItem("Messages", "/family/threads", Action.FAMILY_PORTAL),
+    NavItem("Documents", "/family/documents", Action.FAMILY_PORTAL),
     NavItem("My day", "/my-day", Action.CLIENTS_READ),
     NavItem("Clients", "/clients", Action.CLIENTS_READ),
     NavItem("Users", "/users", Action.USERS_MANAGE),

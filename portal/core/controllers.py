@@ -31,6 +31,8 @@ class HomeController(Controller):
             return redirect("/account/mfa")
         if principal.role == Role.CASE_MANAGER:
             return redirect("/my-day")
+        if principal.role == Role.FAMILY:
+            return redirect("/family")
         practice = await services.get_practice()
         return render(request, "home.html", practice=practice)
 

@@ -14,6 +14,8 @@ PEOPLE = {
     "bea@example.com": ("Bea Carter", "billing"),
     "pat@example.com": ("Pat Rivera", "family"),
     "sam@example.com": ("Sam Rivera", "family"),
+    # A relative of Morgan's client Taylor: a family member with nothing to do with Jordan.
+    "robin@example.com": ("Robin Brooks", "family"),
 }
 
 
@@ -73,11 +75,15 @@ async def seed_cases() -> None:
             "role": "Individual therapist",
         },
     )
-    await clients.create_client(
+    taylor = await clients.create_client(
         system,
         {"legal_name": "Taylor Brooks", "date_of_birth": date(1999, 7, 2), "status": "active"},
         primary_case_manager_id=ids["morgan@example.com"],
     )
+    robin = await clients.add_relative(
+        system, taylor, {"name": "Robin Brooks", "email": "robin@example.com", "relationship": "sibling"}
+    )
+    await Relative.update({Relative.user: ids["robin@example.com"]}).where(Relative.id == robin)
 
 
 async def client_named(legal_name: str) -> dict[str, Any]:
