@@ -20,10 +20,14 @@ HOUSEKEEPING_EVERY = 3600.0
 @dataclass
 class WorkerReport:
     mail: mail.DeliveryReport = field(default_factory=mail.DeliveryReport)
+    digests: int = 0
 
 
 async def run_once() -> WorkerReport:
+    from portal.families.notifications import send_daily_digests
+
     report = WorkerReport()
+    report.digests = await send_daily_digests()
     report.mail = await mail.deliver_due()
     return report
 
