@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "portal.files.piccolo_app",
         "portal.cases.piccolo_app",
         "portal.families.piccolo_app",
+        "portal.billing.piccolo_app",
     ]
 )

@@ -1,0 +1,188 @@
+"""Retainer billing: agreements, the monthly run, invoices and their lines, payments, refunds, credit notes,
+Stripe bookkeeping. Money is integer cents; periods are "YYYY-MM"; money records are never cascaded away."""
+
+from piccolo.columns import JSON, BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+
+from portal.accounts.tables import User
+from portal.cases.tables import Client, Relative
+from portal.db import PortalTable
+from portal.files.tables import StoredFile
+
+RESTRICT = OnDelete.restrict
+
+
+class RetainerAgreement(PortalTable, tablename="retainer_agreements"):
+    client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
+    # The payer: a relative flagged as payer, or an outside payer with a name and e-mail.
+    payer_relative = ForeignKey(Relative, on_delete=RESTRICT, null=True)
+    payer_name = Varchar(length=200, default="")
+    payer_email = Varchar(length=254, default="")
+    monthly_fee_cents = BigInt()
+    start_date = Date()
+    end_date = Date(null=True, default=None)
+    billing_day = Integer(default=1)  # 1–28: the day of the month the invoice is issued and charged
+    included_minutes = Integer(null=True, default=None)  # included hours × 60; None: no included hours
+    overage_rate_cents = BigInt(default=0)  # per hour beyond included (and rolled-over) hours
+    rollover_max_minutes = Integer(default=0)  # unused included time carried into the next month, up to this
+    status = Varchar(length=10, default="draft", index=True)  # draft, active, paused, ended
+    autopay = Boolean(default=False)  # charge the saved payment method on the billing day (Stripe)
+    good_faith_estimate = ForeignKey(StoredFile, on_delete=RESTRICT, null=True)
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Expense(PortalTable, tablename="billing_expenses"):
+    """A pass-through cost billed at cost (travel, site-visit costs), with its receipt."""
+
+    agreement = ForeignKey(RetainerAgreement, on_delete=RESTRICT, null=False, index=True)
+    incurred_on = Date()
+    description = Varchar(length=200)  # what a payer may read: "Travel for a program visit"
+    amount_cents = BigInt()
+    receipt = ForeignKey(StoredFile, on_delete=RESTRICT, null=True)
+    invoice_line = Integer(null=True, default=None, index=True)  # the line that billed it
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+
+
+class InvoiceCounter(PortalTable, tablename="invoice_counter"):
+    """One row: the last invoice number used. Locked while a number is taken, so numbers have no gaps."""
+
+    last_number = BigInt(default=0)
+
+
+class Invoice(PortalTable, tablename="invoices"):
+    number = BigInt(unique=True)
+    agreement = ForeignKey(RetainerAgreement, on_delete=RESTRICT, null=True, index=True)
+    client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
+    period = Varchar(length=7, index=True)  # "2026-11"
+    status = Varchar(length=15, default="draft", index=True)  # draft, open, paid, void, uncollectible
+    payer_name = Varchar(length=200)
+    payer_email = Varchar(length=254)
+    payer_relative = ForeignKey(Relative, on_delete=RESTRICT, null=True)
+    issued_on = Date(null=True, default=None)
+    due_on = Date(null=True, default=None, index=True)
+    total_cents = BigInt(default=0)
+    paid_cents = BigInt(default=0)
+    credited_cents = BigInt(default=0)
+    refunded_cents = BigInt(default=0)
+    stripe_invoice_id = Varchar(length=100, default="", index=True)
+    stripe_hosted_url = Varchar(length=500, default="")
+    past_due_since = Date(null=True, default=None)
+    payment_attempts = Integer(default=0)
+    next_payment_attempt_at = Timestamptz(null=True, default=None)
+    owner_decision_requested_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    paid_at = Timestamptz(null=True, default=None)
+    voided_at = Timestamptz(null=True, default=None)
+
+
+class InvoiceLine(PortalTable, tablename="invoice_lines"):
+    invoice = ForeignKey(Invoice, on_delete=RESTRICT, null=False, index=True)
+    position = Integer(default=0)
+    kind = Varchar(length=10)  # retainer, overage, expense
+    description = Varchar(length=200)  # never a diagnosis, a program name or note text
+    quantity = Integer(default=1)  # minutes for overage, 1 otherwise
+    unit_amount_cents = BigInt(default=0)
+    amount_cents = BigInt()
+    service_from = Date(null=True, default=None)
+    service_to = Date(null=True, default=None)
+
+
+class Payment(PortalTable, tablename="payments"):
+    invoice = ForeignKey(Invoice, on_delete=RESTRICT, null=False, index=True)
+    amount_cents = BigInt()
+    method = Varchar(length=10)  # card, bank, check, wire, ach, cash
+    reference = Varchar(length=120, default="")
+    received_on = Date()
+    stripe_payment_intent = Varchar(length=100, default="", index=True)
+    stripe_charge = Varchar(length=100, default="", index=True)
+    refunded_cents = BigInt(default=0)
+    recorded_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+
+
+class Refund(PortalTable, tablename="refunds"):
+    payment = ForeignKey(Payment, on_delete=RESTRICT, null=False, index=True)
+    amount_cents = BigInt()
+    reason = Varchar(length=300)
+    stripe_refund = Varchar(length=100, default=None, unique=True, null=True)
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+
+
+class CreditNote(PortalTable, tablename="credit_notes"):
+    """Corrects an issued invoice (which is never edited)."""
+
+    invoice = ForeignKey(Invoice, on_delete=RESTRICT, null=False, index=True)
+    amount_cents = BigInt()
+    reason = Varchar(length=300)
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+
+
+class StripeCustomer(PortalTable, tablename="stripe_customers"):
+    """Our payer ↔ Stripe customer. The key is ours ("relative-12" or "payer-<sha256 of e-mail>")."""
+
+    payer_key = Varchar(length=100, unique=True)
+    stripe_customer_id = Varchar(length=100)
+    default_payment_method = Varchar(length=100, default="")
+    created_at = Timestamptz()
+
+
+class StripeCall(PortalTable, tablename="stripe_calls"):
+    """Idempotency keys derived from our ids, stored before the call so a retry reuses them."""
+
+    idempotency_key = Varchar(length=200, unique=True)
+    purpose = Varchar(length=40)
+    object_id = Varchar(length=100, default="")  # the Stripe id once the call succeeded
+    created_at = Timestamptz()
+    completed_at = Timestamptz(null=True, default=None)
+
+
+class StripeEvent(PortalTable, tablename="stripe_events"):
+    """Every webhook event once: the unique event id is inserted in the transaction that applies it."""
+
+    event_id = Varchar(length=100, unique=True)
+    event_type = Varchar(length=80)
+    stripe_object_id = Varchar(length=100, default="")
+    received_at = Timestamptz()
+
+
+class BillingRun(PortalTable, tablename="billing_runs"):
+    """A monthly run, with its progress for the billing page and its summary."""
+
+    period = Varchar(length=7, index=True)
+    dry_run = Boolean(default=False)
+    status = Varchar(length=10, default="queued")  # queued, running, done, failed
+    total = Integer(default=0)
+    done = Integer(default=0)
+    created = Integer(default=0)
+    existing = Integer(default=0)
+    skipped = JSON(default=[])  # [{"agreement": id, "reason": "..."}]
+    error = Varchar(length=300, default="")
+    started_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class HoursAlert(PortalTable, tablename="hours_alerts"):
+    """An 80 % or 100 % of included hours alert, sent once per client, period and threshold."""
+
+    client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
+    period = Varchar(length=7)
+    threshold = Integer()  # 80 or 100
+    created_at = Timestamptz()
+
+
+class BillingNotice(PortalTable, tablename="billing_notices"):
+    """Things billing staff or the owner must act on: past-due invoices awaiting a decision, failed charges."""
+
+    invoice = ForeignKey(Invoice, on_delete=RESTRICT, null=True, index=True)
+    kind = Varchar(length=30)
+    message = Text()
+    created_at = Timestamptz()
+    resolved_at = Timestamptz(null=True, default=None)
+    resolution = Varchar(length=200, default="")
