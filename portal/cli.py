@@ -210,6 +210,43 @@ def user_deactivate(email: str) -> None:
 
 
 @main.group()
+def billing() -> None:
+    """Retainer billing."""
+
+
+@billing.command("run")
+@click.option("--period", required=True, help="The month to bill, like 2026-11.")
+@click.option("--dry-run", is_flag=True, help="Print what would be billed; change nothing.")
+def billing_run(period: str, dry_run: bool) -> None:
+    """Bill every active agreement for a month: exactly one invoice per agreement and month."""
+    from portal.billing.run import run_monthly_billing
+    from portal.logging_setup import configure_logging
+    from portal.policy import Principal
+    from portal.settings import get_settings
+
+    configure_logging(get_settings().log_level)
+    summary = run(lambda: run_monthly_billing(Principal.system("cli"), period, dry_run=dry_run))
+    if dry_run:
+        click.echo(
+            f"Dry run for {summary.period}: would create {len(summary.planned)} invoice(s), "
+            f"{summary.existing} already exist."
+        )
+        for plan in summary.planned:
+            lines = "; ".join(f"{line.description} ${line.amount_cents / 100:,.2f}" for line in plan.lines)
+            click.echo(
+                f"  agreement {plan.agreement_id} (client {plan.client_id}): ${plan.total_cents / 100:,.2f} — {lines}"
+            )
+        click.echo(f"Total: ${summary.total_cents / 100:,.2f}")
+    else:
+        click.echo(
+            f"Billing for {summary.period}: {summary.created} created, {summary.existing} already existed, "
+            f"{len(summary.skipped)} skipped. Total billed: ${summary.total_cents / 100:,.2f}."
+        )
+    for skip in summary.skipped:
+        click.echo(f"  skipped agreement {skip['agreement']} (client {skip['client']}): {skip['reason']}")
+
+
+@main.group()
 def audit() -> None:
     """The audit log."""
 

@@ -55,6 +55,10 @@ class Action(StrEnum):
     # and the staff side of it (relatives, grants, updates, messages, documents of clients one may see).
     FAMILY_PORTAL = "family.portal"
     FAMILY_MANAGE = "family.manage"
+    # Billing: agreements, invoices, payments, reports (no clinical data). Writing off is the owner's call.
+    BILLING_READ = "billing.read"
+    BILLING_WRITE = "billing.write"
+    BILLING_DECIDE = "billing.decide"
 
 
 RULES: dict[Action, frozenset[Role]] = {
@@ -69,6 +73,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CARE_TEAM_DIRECTORY: frozenset({Role.OWNER, Role.CASE_MANAGER}),
     Action.FAMILY_PORTAL: frozenset({Role.FAMILY}),
     Action.FAMILY_MANAGE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
+    Action.BILLING_READ: frozenset({Role.OWNER, Role.BILLING}),
+    Action.BILLING_WRITE: frozenset({Role.OWNER, Role.BILLING}),
+    Action.BILLING_DECIDE: frozenset({Role.OWNER}),
 }
 
 # Routes anyone may call without signing in. Everything else needs a guard from `guard()`.

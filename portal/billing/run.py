@@ -1,0 +1,288 @@
+"""The monthly run: exactly one invoice per (agreement, period).
+
+Each agreement is billed in its own transaction, and the unique index on (agreement, period) is the guarantee:
+running a period again creates nothing, and a run killed midway is completed by running it again, without
+duplicates or gaps (a rolled-back invoice gives its number back). Everything the run needs is loaded up front
+in a fixed number of queries, so its cost grows linearly with the number of agreements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from portal.audit import services as audit
+from portal.billing.invoicing import InvoiceExists, LineDraft, create_invoice, issue_invoice, lines_for
+from portal.billing.money import Period, hours_balances
+from portal.billing.tables import BillingRun, Expense, Invoice, RetainerAgreement
+from portal.cases.tables import Relative, TimeEntry
+from portal.clock import utcnow
+from portal.db import is_sqlite, write_transaction
+from portal.errors import Invalid
+from portal.policy import Action, Principal, require
+
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass
+class PlannedInvoice:
+    agreement: dict[str, Any]
+    payer_name: str
+    payer_email: str
+    lines: list[LineDraft]
+    expense_ids: list[int]
+
+    @property
+    def agreement_id(self) -> int:
+        return int(self.agreement["id"])
+
+    @property
+    def client_id(self) -> int:
+        return int(self.agreement["client"])
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+
+@dataclass
+class RunSummary:
+    period: str
+    dry_run: bool
+    created: int = 0
+    existing: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    planned: list[PlannedInvoice] = field(default_factory=list)
+    total_cents: int = 0
+
+
+def parse_period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise Invalid(period=str(exc)) from None
+
+
+async def agreements_overlapping(period: Period) -> list[dict[str, Any]]:
+    """Agreements in force for at least one day of the period, whatever their status (drafts included, to say
+    why they were skipped)."""
+    return (
+        await RetainerAgreement.select()
+        .where(
+            (RetainerAgreement.start_date <= period.last_day)
+            & (RetainerAgreement.end_date.is_null() | (RetainerAgreement.end_date >= period.first_day))
+        )
+        .order_by(RetainerAgreement.id)
+    )
+
+
+async def usage_by_client_month(client_ids: list[int], since: date, until: date) -> dict[int, dict[Period, int]]:
+    """Billable minutes per client and month, in one grouped query."""
+    if not client_ids:
+        return {}
+    month = "strftime('%Y-%m', service_date)" if is_sqlite() else "to_char(service_date, 'YYYY-MM')"
+    placeholders = ", ".join("{}" for _ in client_ids)
+    rows = await TimeEntry.raw(
+        f"SELECT client, {month} AS month, SUM(minutes) AS minutes FROM time_entries "  # noqa: S608
+        f"WHERE billable = {{}} AND service_date >= {{}} AND service_date <= {{}} AND client IN ({placeholders}) "
+        f"GROUP BY client, {month}",
+        True,
+        since,
+        until,
+        *client_ids,
+    )
+    usage: dict[int, dict[Period, int]] = {}
+    for row in rows:
+        usage.setdefault(int(row["client"]), {})[Period.parse(str(row["month"]))] = int(row["minutes"] or 0)
+    return usage
+
+
+async def unbilled_expenses(agreement_ids: list[int], until: date) -> dict[int, list[dict[str, Any]]]:
+    if not agreement_ids:
+        return {}
+    rows = await Expense.select().where(
+        Expense.agreement.is_in(agreement_ids) & Expense.invoice_line.is_null() & (Expense.incurred_on <= until)
+    )
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(int(row["agreement"]), []).append(row)
+    return grouped
+
+
+async def payers_of(agreements: list[dict[str, Any]]) -> dict[int, tuple[str, str]]:
+    """agreement id → (payer name, payer e-mail)."""
+    relative_ids = [a["payer_relative"] for a in agreements if a["payer_relative"]]
+    relatives = {}
+    if relative_ids:
+        relatives = {
+            r["id"]: r
+            for r in await Relative.select(Relative.id, Relative.name, Relative.email).where(
+                Relative.id.is_in(relative_ids)
+            )
+        }
+    payers = {}
+    for agreement in agreements:
+        relative = relatives.get(agreement["payer_relative"])
+        if relative is not None:
+            payers[agreement["id"]] = (relative["name"], relative["email"])
+        else:
+            payers[agreement["id"]] = (agreement["payer_name"], agreement["payer_email"])
+    return payers
+
+
+async def plan_period(period: Period) -> tuple[list[PlannedInvoice], list[dict[str, Any]], set[int]]:
+    """What the period would bill: (planned invoices, skipped agreements with reasons, agreements already billed)."""
+    agreements = await agreements_overlapping(period)
+    existing = {
+        row["agreement"]
+        for row in await Invoice.select(Invoice.agreement).where(Invoice.period == str(period))
+        if row["agreement"] is not None
+    }
+    billable = [a for a in agreements if a["status"] in {"active", "ended"} and a["id"] not in existing]
+    skipped = [
+        {
+            "agreement": a["id"],
+            "client": a["client"],
+            "reason": {"draft": "not active yet (draft)", "paused": "paused"}.get(a["status"], a["status"]),
+        }
+        for a in agreements
+        if a["status"] not in {"active", "ended"} and a["id"] not in existing
+    ]
+    earliest = min((a["start_date"] for a in billable), default=period.first_day)
+    usage = await usage_by_client_month([a["client"] for a in billable], earliest, period.last_day)
+    expenses = await unbilled_expenses([a["id"] for a in billable], period.last_day)
+    payers = await payers_of(billable)
+    planned = []
+    for agreement in billable:
+        name, email = payers[agreement["id"]]
+        if not email:
+            skipped.append(
+                {
+                    "agreement": agreement["id"],
+                    "client": agreement["client"],
+                    "reason": "the payer has no e-mail address",
+                }
+            )
+            continue
+        balances = hours_balances(
+            start=agreement["start_date"],
+            end=agreement["end_date"],
+            included_minutes=agreement["included_minutes"],
+            rollover_max_minutes=agreement["rollover_max_minutes"],
+            used_by_period=usage.get(agreement["client"], {}),
+            through=period,
+        )
+        overage = balances[-1].overage if balances else 0
+        agreement_expenses = expenses.get(agreement["id"], [])
+        lines = lines_for(agreement, period, overage_minutes=overage, expenses=agreement_expenses)
+        planned.append(PlannedInvoice(agreement, name, email, lines, [e["id"] for e in agreement_expenses]))
+    return planned, skipped, existing
+
+
+async def run_monthly_billing(
+    principal: Principal, period_text: str, *, dry_run: bool = False, progress: Progress | None = None
+) -> RunSummary:
+    require(principal, Action.BILLING_WRITE)
+    period = parse_period(period_text)
+    planned, skipped, existing = await plan_period(period)
+    summary = RunSummary(period=str(period), dry_run=dry_run, existing=len(existing), skipped=skipped)
+    if dry_run:
+        summary.planned = planned
+        summary.total_cents = sum(p.total_cents for p in planned)
+        return summary
+    total = len(planned)
+    for index, plan in enumerate(planned, start=1):
+        try:
+            invoice_id = await create_invoice(
+                agreement=plan.agreement,
+                period=period,
+                lines=plan.lines,
+                expense_ids=plan.expense_ids,
+                payer_name=plan.payer_name,
+                payer_email=plan.payer_email,
+            )
+        except InvoiceExists:
+            summary.existing += 1  # another run got there first
+        else:
+            await issue_invoice(invoice_id)
+            summary.created += 1
+            summary.total_cents += plan.total_cents
+        if progress is not None:
+            await progress(index, total)
+    # Invoices created by a run that was killed before issuing them are issued now.
+    for row in await Invoice.select(Invoice.id).where((Invoice.period == str(period)) & (Invoice.status == "draft")):
+        await issue_invoice(row["id"])
+    await audit.record(
+        principal,
+        "billing.run",
+        resource_type="billing_run",
+        detail={
+            "period": str(period),
+            "created": summary.created,
+            "existing": summary.existing,
+            "skipped": len(summary.skipped),
+        },
+    )
+    return summary
+
+
+# --------------------------------------------------------------------------- runs started from the billing page
+
+
+async def queue_billing_run(principal: Principal, period_text: str) -> int:
+    """The billing page's button: the worker runs it and updates its progress."""
+    require(principal, Action.BILLING_WRITE)
+    period = parse_period(period_text)
+    async with write_transaction():
+        rows = await BillingRun.insert(
+            BillingRun(period=str(period), status="queued", started_by=principal.user_id, created_at=utcnow())
+        ).returning(BillingRun.id)
+    return int(rows[0]["id"])
+
+
+async def run_queued_billing_runs() -> int:
+    """Called by the worker: runs every queued run, recording progress as it goes."""
+    done = 0
+    for run in await BillingRun.select().where(BillingRun.status == "queued").order_by(BillingRun.id):
+        async with write_transaction():
+            claimed = (
+                await BillingRun.update({BillingRun.status: "running", BillingRun.started_at: utcnow()})
+                .where((BillingRun.id == run["id"]) & (BillingRun.status == "queued"))
+                .returning(BillingRun.id)
+            )
+        if not claimed:
+            continue
+
+        async def progress(index: int, total: int, run_id: int = run["id"]) -> None:
+            if index == total or index % 10 == 0:
+                async with write_transaction():
+                    await BillingRun.update({BillingRun.done: index, BillingRun.total: total}).where(
+                        BillingRun.id == run_id
+                    )
+
+        try:
+            summary = await run_monthly_billing(Principal.system("billing-run"), run["period"], progress=progress)
+        except Exception as exc:  # the run is retried by starting it again; nothing half-written stays
+            async with write_transaction():
+                await BillingRun.update(
+                    {
+                        BillingRun.status: "failed",
+                        BillingRun.error: type(exc).__name__,
+                        BillingRun.finished_at: utcnow(),
+                    }
+                ).where(BillingRun.id == run["id"])
+            continue
+        async with write_transaction():
+            await BillingRun.update(
+                {
+                    BillingRun.status: "done",
+                    BillingRun.created: summary.created,
+                    BillingRun.existing: summary.existing,
+                    BillingRun.skipped: summary.skipped,
+                    BillingRun.finished_at: utcnow(),
+                }
+            ).where(BillingRun.id == run["id"])
+        done += 1
+    return done
