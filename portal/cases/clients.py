@@ -551,6 +551,26 @@ async def add_relative(principal: Principal, client_id: int, data: dict[str, Any
     return int(rows[0]["id"])
 
 
+async def update_relative(principal: Principal, client_id: int, relative_id: int, data: dict[str, Any]) -> None:
+    """Correct a relative's details (the e-mail they sign in with is their account's, not this record's)."""
+    await require_client(principal, client_id, Action.CLIENTS_WRITE)
+    current = await get_relative(client_id, relative_id)
+    values = check_relative_fields(data)
+    changed = sorted(name for name, value in values.items() if current[name] != value)
+    if not changed:
+        return
+    async with write_transaction():
+        await Relative.update(values).where((Relative.id == relative_id) & (Relative.client == client_id))
+        await audit.record(
+            principal,
+            "relative.update",
+            resource_type="relative",
+            resource_id=relative_id,
+            client_id=client_id,
+            detail={"fields": changed},
+        )
+
+
 async def relatives(client_id: int) -> list[dict[str, Any]]:
     return (
         await Relative.select()

@@ -1,7 +1,8 @@
 """My day: what a case manager should look at first, about the clients assigned to them.
 
-Five sections: tasks due today or overdue; clients not contacted for N days (practice setting); placements with
-an expected discharge within 14 days; releases expiring within 30 days; crisis notes of the last 48 hours.
+Six sections: tasks due today or overdue; clients not contacted for N days (practice setting); placements with
+an expected discharge within 14 days; releases expiring within 30 days; crisis notes of the last 48 hours; family
+updates overdue against the client's communication plan (portal/families/plan.py).
 Each section is a fixed number of queries whatever the amount of data: the client filter is a subquery and
 per-client figures come from one GROUP BY, never from a query per client.
 """
@@ -23,6 +24,7 @@ from portal.cases.tasks import DUE_ORDER, PRIORITY_ORDER, decorate, task_columns
 from portal.cases.vocabulary import CLIENT_STATUSES, TRANSITION_CHECKLIST
 from portal.clock import to_local, utcnow
 from portal.core.services import get_practice
+from portal.families.plan import overdue_updates
 from portal.policy import Action, Principal, client_scope, require
 
 DISCHARGE_WINDOW_DAYS = 14
@@ -45,11 +47,13 @@ class MyDay:
     discharges: list[dict[str, Any]] = field(default_factory=list)
     consents: list[dict[str, Any]] = field(default_factory=list)
     crisis_notes: list[dict[str, Any]] = field(default_factory=list)
+    # Families waiting longer than their communication plan's cadence for an update.
+    overdue_updates: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def client_ids(self) -> list[int]:
         ids = {row["client"] for row in self.tasks if row["client"]}
-        for rows in (self.quiet_clients, self.discharges, self.consents, self.crisis_notes):
+        for rows in (self.quiet_clients, self.discharges, self.consents, self.crisis_notes, self.overdue_updates):
             ids.update(row["client"] for row in rows)
         return sorted(ids)
 
@@ -250,6 +254,7 @@ async def my_day(principal: Principal) -> MyDay:
     day.quiet_clients = await quiet_clients(principal, now, practice.no_contact_alert_days)
     day.discharges = await upcoming_discharges(principal, today)
     day.consents = await expiring_consents(principal, today)
+    day.overdue_updates = await overdue_updates(my_clients(principal), WORKING_STATUSES, now, practice.time_zone)
     await audit.record(
         principal,
         "myday.view",
@@ -262,6 +267,7 @@ async def my_day(principal: Principal) -> MyDay:
                 "quiet_clients": len(day.quiet_clients),
                 "discharges": len(day.discharges),
                 "consents": len(day.consents),
+                "overdue_updates": len(day.overdue_updates),
             },
         },
     )

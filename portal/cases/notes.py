@@ -104,6 +104,8 @@ async def get_note(principal: Principal, client_id: int, note_id: int, *, audit_
         await NoteShare.select(
             NoteShare.id,
             NoteShare.shared_at,
+            NoteShare.party,
+            NoteShare.disclosure,
             NoteShare.party.name.as_alias("party_name"),
             NoteShare.shared_by.name.as_alias("shared_by_name"),
         )

@@ -28,6 +28,7 @@ from portal.validation import Checker
 
 EPISODE_FIELDS = [
     "program_name",
+    "program_id",
     "level_of_care",
     "referred_on",
     "admitted_on",
@@ -48,6 +49,7 @@ def check_placement_fields(data: dict[str, Any], today: date) -> dict[Any, Any]:
     c = Checker(data)
     v: dict[Any, Any] = {
         "program_name": c.text("program_name", required=True, max_length=200, label="Program"),
+        "program_id": c.integer("program_id", minimum=1, maximum=MAX_ROW_ID, label="Program in the network"),
         "level_of_care": c.choice("level_of_care", LEVELS_OF_CARE, label="Level of care"),
         "referred_on": c.date("referred_on", label="Referral date"),
         "admitted_on": c.date("admitted_on", label="Admission date"),
@@ -197,13 +199,17 @@ async def _placement_row(client_id: int, placement_id: int) -> dict[str, Any]:
     return row
 
 
-async def get_placement(principal: Principal, client_id: int, placement_id: int) -> dict[str, Any]:
+async def get_placement(
+    principal: Principal, client_id: int, placement_id: int, *, audit_read: bool = True
+) -> dict[str, Any]:
+    """One placement with its checklist. `audit_read=False` right after writing it (the write is audited)."""
     await require_client(principal, client_id)
     row = _decorate(await _placement_row(client_id, placement_id), await _today())
     row["checklist"] = (await checklists([placement_id]))[placement_id]
-    await audit.record(
-        principal, "placement.view", resource_type="placement", resource_id=placement_id, client_id=client_id
-    )
+    if audit_read:
+        await audit.record(
+            principal, "placement.view", resource_type="placement", resource_id=placement_id, client_id=client_id
+        )
     return row
 
 
@@ -252,10 +258,49 @@ async def current_placement(principal: Principal, client_id: int) -> dict[str, A
 # --------------------------------------------------------------------------- writing
 
 
+async def _with_network_program(data: dict[str, Any]) -> dict[str, Any]:
+    """A placement linked to a program of the network (`program_id`) takes its name when none was typed; an
+    unknown program is an error on that field."""
+    from portal.network.programs import program_names
+
+    raw = data.get("program_id")
+    if raw in (None, ""):
+        return data
+    try:
+        program_id = int(raw)
+    except (TypeError, ValueError):
+        return data  # the checker reports it
+    name = (await program_names([program_id])).get(program_id)
+    if name is None:
+        raise Invalid(program_id="Choose a program from the network, or clear the link.")
+    if not str(data.get("program_name") or "").strip():
+        data = {**data, "program_name": name[:200]}
+    return data
+
+
+async def placements_at_programs(program_ids: list[int]) -> list[dict[str, Any]]:
+    """Every placement linked to these programs (one query; no policy or audit: the network's outcome loop
+    does both)."""
+    ids = [i for i in program_ids if 0 < i <= MAX_ROW_ID]
+    if not ids:
+        return []
+    return await Placement.select(
+        Placement.id,
+        Placement.client,
+        Placement.program_id,
+        Placement.level_of_care,
+        Placement.admitted_on,
+        Placement.discharged_on,
+        Placement.discharge_type,
+        Placement.outcome,
+        Placement.outcome_note,
+    ).where(Placement.program_id.is_in(ids))
+
+
 async def create_placement(principal: Principal, client_id: int, data: dict[str, Any]) -> int:
     """Record an episode (a past one may be recorded already discharged); its transition checklist comes with it."""
     await require_client(principal, client_id, Action.CLIENTS_WRITE)
-    values = check_placement_fields(data, await _today())
+    values = check_placement_fields(await _with_network_program(data), await _today())
     now = utcnow()
     async with write_transaction():
         rows = await Placement.insert(
@@ -280,7 +325,7 @@ async def update_placement(principal: Principal, client_id: int, placement_id: i
     current = await _placement_row(client_id, placement_id)
     merged = {name: current[name] for name in PLACEMENT_FIELDS}
     merged.update({name: data[name] for name in PLACEMENT_FIELDS if name in data})
-    values = check_placement_fields(merged, await _today())
+    values = check_placement_fields(await _with_network_program(merged), await _today())
     changed = sorted(name for name in PLACEMENT_FIELDS if values[name] != current[name])
     if not changed:
         return

@@ -3,6 +3,13 @@
 from typing import Any
 
 from portal.cases.controllers.api import ClientsApiController
+from portal.cases.controllers.api_coordination import (
+    ClientTasksApiController,
+    PlacementsApiController,
+    TasksApiController,
+    TimeEntriesApiController,
+)
+from portal.cases.controllers.api_notes import NotesApiController
 from portal.cases.controllers.clients import ClientsController
 from portal.cases.controllers.myday import MyDayController
 from portal.cases.controllers.notes import NotesController
@@ -24,4 +31,9 @@ CASES_ROUTE_HANDLERS: list[Any] = [
     ClientTasksController,
     TasksController,
     MyDayController,
+    NotesApiController,
+    TimeEntriesApiController,
+    ClientTasksApiController,
+    TasksApiController,
+    PlacementsApiController,
 ]

@@ -158,9 +158,11 @@ async def _visible_task(principal: Principal, task_id: int) -> dict[str, Any]:
     return row
 
 
-async def get_task(principal: Principal, task_id: int) -> dict[str, Any]:
+async def get_task(principal: Principal, task_id: int, *, audit_read: bool = True) -> dict[str, Any]:
+    """A task this person may see (NotFound otherwise). `audit_read=False` right after writing it."""
     row = await _visible_task(principal, task_id)
-    await audit.record(principal, "task.view", resource_type="task", resource_id=task_id, client_id=row["client"])
+    if audit_read:
+        await audit.record(principal, "task.view", resource_type="task", resource_id=task_id, client_id=row["client"])
     return decorate(row, local_today((await get_practice()).time_zone))
 
 

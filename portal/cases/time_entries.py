@@ -124,13 +124,17 @@ async def _changeable_entry(principal: Principal, client_id: int, entry_id: int)
     return row
 
 
-async def get_time_entry(principal: Principal, client_id: int, entry_id: int) -> dict[str, Any]:
-    """A standalone entry this person may change (for the edit form)."""
+async def get_time_entry(
+    principal: Principal, client_id: int, entry_id: int, *, audit_read: bool = True
+) -> dict[str, Any]:
+    """A standalone entry this person may change (for the edit form). `audit_read=False` when the caller has just
+    written it (that write is the audited event)."""
     await require_client(principal, client_id, Action.CLIENTS_WRITE)
     row = await _changeable_entry(principal, client_id, entry_id)
-    await audit.record(
-        principal, "time_entry.view", resource_type="time_entry", resource_id=entry_id, client_id=client_id
-    )
+    if audit_read:
+        await audit.record(
+            principal, "time_entry.view", resource_type="time_entry", resource_id=entry_id, client_id=client_id
+        )
     return row
 
 
@@ -212,12 +216,56 @@ async def month_totals(client_id: int) -> list[MonthTotal]:
     return [MonthTotal(y, m, all_, billable) for (y, m), (all_, billable) in sorted(totals.items(), reverse=True)]
 
 
+@dataclass(frozen=True)
+class TimeFilters:
+    since: date | None = None  # dates of service, inclusive
+    until: date | None = None
+    activity: str = ""
+    billable: bool | None = None
+
+    @property
+    def active(self) -> list[str]:
+        return sorted(name for name, value in vars(self).items() if value not in (None, ""))
+
+
+def check_time_filters(filters: TimeFilters) -> None:
+    """Invalid names each bad filter."""
+    c = Checker({"activity": filters.activity, "since": filters.since, "until": filters.until})
+    c.choice("activity", ACTIVITIES, required=False, label="Activity")
+    c.date("since", label="From")
+    c.date("until", label="To")
+    if filters.since and filters.until and filters.until < filters.since:
+        c.fail("until", "The end date is before the start date.")
+    c.done()
+
+
+def _time_filter_clause(client_id: int, filters: TimeFilters) -> Any:
+    where: Any = TimeEntry.client == client_id
+    if filters.since:
+        where &= TimeEntry.service_date >= filters.since
+    if filters.until:
+        where &= TimeEntry.service_date <= filters.until
+    if filters.activity:
+        where &= TimeEntry.activity == filters.activity
+    if filters.billable is not None:
+        where &= TimeEntry.billable.eq(filters.billable)
+    return where
+
+
 async def list_time_entries(
-    principal: Principal, client_id: int, *, page: int = 1, per_page: int = 50
+    principal: Principal,
+    client_id: int,
+    filters: TimeFilters | None = None,
+    *,
+    page: int = 1,
+    per_page: int = 50,
 ) -> tuple[list[dict[str, Any]], int, list[MonthTotal]]:
-    """One page of the client's entries (newest first), the total count, and the totals per month."""
+    """One page of the client's entries (newest first, optionally filtered), the total count of the entries the
+    filters select, and the totals per month (of all the client's entries)."""
     await require_client(principal, client_id)
-    where = TimeEntry.client == client_id
+    filters = filters or TimeFilters()
+    check_time_filters(filters)
+    where = _time_filter_clause(client_id, filters)
     total = await TimeEntry.count().where(where)
     rows = (
         await TimeEntry.select(
@@ -242,7 +290,7 @@ async def list_time_entries(
         "time_entry.list",
         resource_type="time_entry",
         client_id=client_id,
-        detail={"time_entry_ids": [row["id"] for row in rows]},
+        detail={"time_entry_ids": [row["id"] for row in rows], "filters": filters.active},
     )
     return rows, total, totals
 

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from portal.accounts import services as accounts
+from portal.billing.hours import client_hours
 from portal.cases import care_team, clients, note_search, placements, tasks
 from portal.cases.controllers.common import client_header
 from portal.cases.vocabulary import (
@@ -297,4 +298,5 @@ async def overview_sections(client_id: int) -> dict[str, Any]:
         "recent_notes": await note_search.recent_notes(client_id),
         "current_placement": await placements.current_placement_of(client_id),
         "open_tasks": await tasks.open_tasks_of_client(client_id),
+        "retainer_hours": await client_hours(client_id),  # hours only: case managers never see money
     }

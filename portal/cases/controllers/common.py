@@ -20,6 +20,10 @@ CLIENT_TABS = [
     ("tasks", "Tasks", "/tasks"),
     ("time", "Time", "/time"),
     ("timeline", "Timeline", "/timeline"),
+    ("family", "Family", "/family"),
+    ("updates", "Updates", "/updates"),
+    ("messages", "Messages", "/messages"),
+    ("documents", "Documents", "/documents"),
     ("disclosures", "Disclosures", "/disclosures"),
 ]
 

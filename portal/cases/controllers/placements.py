@@ -24,7 +24,7 @@ from portal.clock import local_today
 from portal.core.services import get_practice
 from portal.errors import Invalid
 from portal.forms import form_data
-from portal.policy import Action, guard
+from portal.policy import Action, can, guard
 from portal.web import current_principal, redirect, render
 
 
@@ -45,6 +45,17 @@ FORM_CHOICES: dict[str, Any] = {
 
 def _form_values(row: dict[str, Any]) -> dict[str, Any]:
     return {name: ("" if row.get(name) is None else row[name]) for name in placements.PLACEMENT_FIELDS}
+
+
+async def _linked_program(program_id: Any) -> str:
+    """The name of the network program a placement form links to ("" when none or unknown)."""
+    from portal.network.programs import program_names
+
+    try:
+        wanted = int(program_id)
+    except (TypeError, ValueError):
+        return ""
+    return (await program_names([wanted])).get(wanted, "")
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
@@ -76,13 +87,16 @@ class PlacementsController(Controller):
         status_code: int = 200,
         **context: Any,
     ) -> Template:
-        header = await client_header(current_principal(request), client_id, "placements")
+        principal = current_principal(request)
+        header = await client_header(principal, client_id, "placements")
         return render(
             request,
             "cases/placement_form.html",
             status_code=status_code,
             header=header,
             placement=placement,
+            network_picker=can(principal, Action.NETWORK_READ),
+            linked_program=await _linked_program(context.get("form", {}).get("program_id")),
             **FORM_CHOICES,
             **context,
         )
@@ -113,8 +127,11 @@ class PlacementsController(Controller):
     ) -> Template | Redirect:
         principal = current_principal(request)
         data = await form_data(request)
-        # A form always sends every field: an empty one clears the value.
-        data = {name: data.get(name, "") for name in placements.PLACEMENT_FIELDS}
+        # A form always sends every field: an empty one clears the value (the program link only when the form
+        # showed the network's program picker).
+        data = {
+            name: data.get(name, "") for name in placements.PLACEMENT_FIELDS if name != "program_id" or name in data
+        }
         try:
             await placements.update_placement(principal, client_id, placement_id, data)
         except Invalid as exc:
