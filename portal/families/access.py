@@ -9,11 +9,14 @@ a minor needs no release.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from portal.cases import consents
 from portal.cases.tables import Relative
+from portal.clock import utcnow
+from portal.core.services import get_practice
 from portal.errors import NotFound
 from portal.families.tables import AccessGrant
 from portal.policy import Principal, Role
@@ -108,9 +111,13 @@ async def passes_consent_gate(principal: Principal, link: FamilyLink, part: str,
     """For clinical parts, the client's consent must name this relative and cover the part's category.
 
     With `record`, the decision goes through authorize_disclosure (audited, and a disclosure record when
-    allowed). Staff principals are used for that call on the relative's behalf, so the policy check in the
-    gate (which is about staff) is satisfied by the system principal; the relative's own identity is audited.
+    allowed); without it, the same rules are only evaluated (preview_consent_gate) and nothing is recorded.
+    Staff principals are used for that call on the relative's behalf, so the policy check in the gate (which is
+    about staff) is satisfied by the system principal; the relative's own identity is audited.
     """
+    if not record:
+        checks = await preview_consent_gate(link.client_id, [(link.relative_id, link.legal_authority)], [part])
+        return checks[link.relative_id][part].allowed
     recipient = await consents.recipient_for_relative(link.client_id, link.relative_id)
     decision = await consents.authorize_disclosure(
         Principal.system(f"family:{principal.user_id}") if principal.role == Role.FAMILY else principal,
@@ -122,6 +129,41 @@ async def passes_consent_gate(principal: Principal, link: FamilyLink, part: str,
         resource_id=resource_id,
     )
     return decision.allowed
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """What the consent gate would decide now for one relative and one part, without recording anything."""
+
+    allowed: bool
+    basis: str  # "consent" or "guardian_of_minor"
+    reason: consents.DenyReason | None
+
+
+async def preview_consent_gate(
+    client_id: int, relatives: Sequence[tuple[int, str]], parts: Iterable[str]
+) -> dict[int, dict[str, GateCheck]]:
+    """relative id -> part -> the gate's decision now, for (relative id, legal authority) pairs. The same rules as
+    authorize_disclosure (a guardian of a minor needs no release; otherwise a release naming the relative that
+    covers the part's category for family involvement), evaluated with the pure consents.evaluate: no audit
+    event, no disclosure record. Three queries whatever the number of relatives."""
+    practice = await get_practice()
+    now = utcnow()
+    minor = await consents.client_is_minor(client_id, now, practice.time_zone)
+    facts = [consents.facts_of(row, practice.time_zone) for row in await consents.consent_rows(client_id)]
+    wanted = list(parts)
+    result: dict[int, dict[str, GateCheck]] = {}
+    for relative_id, legal_authority in relatives:
+        recipient = consents.Recipient(type="relative", relative_id=relative_id, legal_authority=legal_authority)
+        checks: dict[str, GateCheck] = {}
+        for part in wanted:
+            if minor and legal_authority == "guardian_of_minor":
+                checks[part] = GateCheck(True, "guardian_of_minor", None)
+                continue
+            evaluation = consents.evaluate(facts, recipient, frozenset(PART_CATEGORIES[part]), FAMILY_PURPOSE, now)
+            checks[part] = GateCheck(evaluation.allowed, "consent", evaluation.reason)
+        result[relative_id] = checks
+    return result
 
 
 async def relatives_with_grants(client_id: int) -> list[dict[str, Any]]:

@@ -46,8 +46,12 @@ async def set_preference(user_id: int, mode: str) -> None:
             await NotificationPreference.insert(NotificationPreference(user=user_id, mode=mode))
 
 
-def _link() -> str:
-    return f"{get_settings().base_url}/family"
+# Where the e-mail's link lands after sign-in, per kind (a page that lists what is new, never the item itself).
+LINK_PATHS = {"update": "/family/updates"}
+
+
+def _link(kind: str = "") -> str:
+    return f"{get_settings().base_url}{LINK_PATHS.get(kind, '/family')}"
 
 
 async def notify(user_ids: list[int], kind: str) -> None:
@@ -77,7 +81,7 @@ async def notify(user_ids: list[int], kind: str) -> None:
                 user["email"],
                 f"You have a new {KINDS[kind]} from {practice.name}",
                 f"You have a new {KINDS[kind]} from {practice.name}.\n\n"
-                f"Sign in to read it:\n{_link()}\n\n"
+                f"Sign in to read it:\n{_link(kind)}\n\n"
                 "You can change how often we e-mail you on your notifications page in the portal.\n",
             )
 

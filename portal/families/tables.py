@@ -73,6 +73,8 @@ class CommunicationPlan(PortalTable, tablename="family_communication_plans"):
     contacts = JSON(default=[])  # [{"for_what", "name", "phone", "email"}]
     updated_by = ForeignKey(User, on_delete=RESTRICT, null=True)
     updated_at = Timestamptz()
+    # When the plan was first agreed: with no update published yet, the cadence counts from here.
+    created_at = Timestamptz()
 
 
 class Thread(PortalTable, tablename="family_threads"):

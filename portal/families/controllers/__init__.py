@@ -1,0 +1,1 @@
+"""Litestar controllers of the family portal (staff side and relatives' side)."""
