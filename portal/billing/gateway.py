@@ -36,6 +36,9 @@ class OfflineGateway:
     """No card processor: invoices are issued in the portal; staff record checks, wires, ACH and cash."""
 
     name = "offline"
+    # Issuing calls nothing outside the portal, so the monthly run creates and issues each invoice in one
+    # transaction (invoicing.IssueNow). A gateway without this attribute issues after the invoice is committed.
+    issues_locally = True
 
     async def issue(self, invoice: dict[str, Any], lines: list[dict[str, Any]]) -> IssueResult:
         return IssueResult()

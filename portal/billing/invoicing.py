@@ -110,6 +110,14 @@ class InvoiceExists(Conflict):
     pass
 
 
+@dataclass(frozen=True)
+class IssueNow:
+    """Issue in the same transaction as creating: for a gateway that issues without calling out (offline)."""
+
+    issued_on: date
+    practice_name: str
+
+
 async def create_invoice(
     *,
     agreement: dict[str, Any],
@@ -118,9 +126,16 @@ async def create_invoice(
     expense_ids: list[int],
     payer_name: str,
     payer_email: str,
+    issue_now: IssueNow | None = None,
 ) -> int:
-    """One invoice for (agreement, period) — a second attempt raises InvoiceExists (the unique index says so)."""
+    """One invoice for (agreement, period) — a second attempt raises InvoiceExists (the unique index says so).
+
+    A draft, which `issue_invoice` then issues through the gateway; or, with `issue_now`, created open, dated and
+    e-mailed to the payer in one transaction (the monthly run's offline path: one unit of work per invoice)."""
+    from portal.billing import notices
+
     now = utcnow()
+    issued_on = issue_now.issued_on if issue_now else None
     try:
         async with write_transaction():
             number = await _next_number()
@@ -130,10 +145,12 @@ async def create_invoice(
                     agreement=agreement["id"],
                     client=agreement["client"],
                     period=str(period),
-                    status="draft",
+                    status="open" if issue_now else "draft",
                     payer_name=payer_name,
                     payer_email=payer_email,
                     payer_relative=agreement["payer_relative"],
+                    issued_on=issued_on,
+                    due_on=issued_on + timedelta(days=DUE_DAYS) if issued_on else None,
                     total_cents=sum(line.amount_cents for line in lines),
                     created_at=now,
                 )
@@ -158,14 +175,19 @@ async def create_invoice(
             expense_line = next((row["id"] for row in line_rows if row["kind"] == "expense"), None)
             if expense_ids and expense_line is not None:
                 await Expense.update({Expense.invoice_line: expense_line}).where(Expense.id.is_in(expense_ids))
+            # Issued at once, the creation and the issue are one event (detail "issued"): one append to the chain.
             await audit.record(
                 Principal.system("billing"),
-                "invoice.create",
+                "invoice.issue" if issue_now else "invoice.create",
                 resource_type="invoice",
                 resource_id=invoice_id,
                 client_id=agreement["client"],
-                detail={"number": number, "period": str(period)},
+                detail={"number": number, "period": str(period), **({"issued": True} if issue_now else {})},
             )
+            if issue_now is not None:
+                await notices.email_payer_new_invoice(
+                    {"payer_email": payer_email}, practice_name=issue_now.practice_name
+                )
     except Exception as exc:
         if is_unique_violation(exc):
             raise InvoiceExists(f"An invoice for {period} already exists for this agreement.") from None
@@ -341,8 +363,8 @@ async def void_invoice(principal: Principal, invoice_id: int) -> None:
     invoice = await get_invoice(invoice_id)
     if invoice["status"] not in {"draft", "open"} or invoice["paid_cents"] > 0:
         raise Conflict("Only an unpaid draft or open invoice can be voided; credit a paid one instead.")
-    if invoice["stripe_invoice_id"]:
-        await gateway.current().void(invoice)
+    # Also without a Stripe id: an issue that failed half-way may have left a Stripe draft, which the gateway removes.
+    await gateway.current().void(invoice)
     async with write_transaction():
         await Invoice.update({Invoice.status: "void", Invoice.voided_at: utcnow()}).where(Invoice.id == invoice_id)
         await audit.record(

@@ -9,13 +9,13 @@ from portal.mail import services as mail
 from portal.settings import get_settings
 
 
-async def email_payer_new_invoice(invoice: dict[str, Any]) -> None:
-    practice = await get_practice()
+async def email_payer_new_invoice(invoice: dict[str, Any], *, practice_name: str | None = None) -> None:
+    name = practice_name or (await get_practice()).name
     link = f"{get_settings().base_url}/family/billing"
     await mail.enqueue(
         invoice["payer_email"],
-        f"A new invoice from {practice.name}",
-        f"A new invoice from {practice.name} is ready.\n\nSign in to view and pay it:\n{link}\n",
+        f"A new invoice from {name}",
+        f"A new invoice from {name} is ready.\n\nSign in to view and pay it:\n{link}\n",
     )
 
 

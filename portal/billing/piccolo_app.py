@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from portal.billing.tables import (
     BillingNotice,
+    BillingProfile,
     BillingRun,
     CreditNote,
     Expense,
@@ -37,6 +38,7 @@ APP_CONFIG = AppConfig(
         BillingRun,
         HoursAlert,
         BillingNotice,
+        BillingProfile,
     ],
     migration_dependencies=["portal.cases.piccolo_app", "portal.files.piccolo_app"],
     commands=[],

@@ -14,16 +14,19 @@ from datetime import date
 from typing import Any
 
 from portal.audit import services as audit
-from portal.billing.invoicing import InvoiceExists, LineDraft, create_invoice, issue_invoice, lines_for
+from portal.billing import gateway
+from portal.billing.invoicing import InvoiceExists, IssueNow, LineDraft, create_invoice, issue_invoice, lines_for
 from portal.billing.money import Period, hours_balances
 from portal.billing.tables import BillingRun, Expense, Invoice, RetainerAgreement
 from portal.cases.tables import Relative, TimeEntry
-from portal.clock import utcnow
+from portal.clock import local_today, utcnow
+from portal.core.services import get_practice
 from portal.db import is_sqlite, write_transaction
 from portal.errors import Invalid
 from portal.policy import Action, Principal, require
 
 Progress = Callable[[int, int], Awaitable[None]]
+BATCH = 25  # invoices per transaction when they are issued offline (see _bill_in_batches)
 
 
 @dataclass
@@ -193,24 +196,16 @@ async def run_monthly_billing(
         summary.total_cents = sum(p.total_cents for p in planned)
         return summary
     total = len(planned)
-    for index, plan in enumerate(planned, start=1):
-        try:
-            invoice_id = await create_invoice(
-                agreement=plan.agreement,
-                period=period,
-                lines=plan.lines,
-                expense_ids=plan.expense_ids,
-                payer_name=plan.payer_name,
-                payer_email=plan.payer_email,
-            )
-        except InvoiceExists:
-            summary.existing += 1  # another run got there first
-        else:
-            await issue_invoice(invoice_id)
-            summary.created += 1
-            summary.total_cents += plan.total_cents
-        if progress is not None:
-            await progress(index, total)
+    issue_now = await _issue_now()
+    if issue_now is not None:
+        await _bill_in_batches(planned, period, issue_now, summary, progress)
+    else:
+        for index, plan in enumerate(planned, start=1):
+            invoice_id = await _bill_one(plan, period, None, summary)
+            if invoice_id is not None:
+                await issue_invoice(invoice_id)
+            if progress is not None:
+                await progress(index, total)
     # Invoices created by a run that was killed before issuing them are issued now.
     for row in await Invoice.select(Invoice.id).where((Invoice.period == str(period)) & (Invoice.status == "draft")):
         await issue_invoice(row["id"])
@@ -226,6 +221,56 @@ async def run_monthly_billing(
         },
     )
     return summary
+
+
+async def _bill_one(
+    plan: PlannedInvoice, period: Period, issue_now: IssueNow | None, summary: RunSummary
+) -> int | None:
+    """Create one agreement's invoice (issued too, with `issue_now`); None when it exists already."""
+    try:
+        invoice_id = await create_invoice(
+            agreement=plan.agreement,
+            period=period,
+            lines=plan.lines,
+            expense_ids=plan.expense_ids,
+            payer_name=plan.payer_name,
+            payer_email=plan.payer_email,
+            issue_now=issue_now,
+        )
+    except InvoiceExists:
+        summary.existing += 1  # another run got there first
+        return None
+    summary.created += 1
+    summary.total_cents += plan.total_cents
+    return invoice_id
+
+
+async def _bill_in_batches(
+    planned: list[PlannedInvoice], period: Period, issue_now: IssueNow, summary: RunSummary, progress: Progress | None
+) -> None:
+    """Offline: BATCH invoices per transaction, each in a savepoint of its own. An invoice that already exists
+    rolls back only its savepoint; a run killed midway loses the uncommitted batch whole (numbers included), which
+    the next run bills. Opening a transaction (on SQLite, a connection) per invoice cost more than the invoice."""
+    for start in range(0, len(planned), BATCH):
+        before = (summary.created, summary.existing, summary.total_cents)
+        try:
+            async with write_transaction():
+                for plan in planned[start : start + BATCH]:
+                    await _bill_one(plan, period, issue_now, summary)
+        except BaseException:
+            summary.created, summary.existing, summary.total_cents = before
+            raise
+        if progress is not None:
+            await progress(min(start + BATCH, len(planned)), len(planned))
+
+
+async def _issue_now() -> IssueNow | None:
+    """With a gateway that issues without calling out (offline), each invoice is created and issued in one
+    transaction; with Stripe, the calls happen between two transactions, never while one is open."""
+    if not getattr(gateway.current(), "issues_locally", False):
+        return None
+    practice = await get_practice()
+    return IssueNow(issued_on=local_today(practice.time_zone), practice_name=practice.name)
 
 
 # --------------------------------------------------------------------------- runs started from the billing page
@@ -255,8 +300,11 @@ async def run_queued_billing_runs() -> int:
         if not claimed:
             continue
 
-        async def progress(index: int, total: int, run_id: int = run["id"]) -> None:
-            if index == total or index % 10 == 0:
+        written = [0]  # the last count recorded: a write every 10 invoices at most (the run reports per batch)
+
+        async def progress(index: int, total: int, run_id: int = run["id"], written: list[int] = written) -> None:
+            if index == total or index - written[0] >= 10:
+                written[0] = index
                 async with write_transaction():
                     await BillingRun.update({BillingRun.done: index, BillingRun.total: total}).where(
                         BillingRun.id == run_id

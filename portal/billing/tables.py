@@ -186,3 +186,19 @@ class BillingNotice(PortalTable, tablename="billing_notices"):
     created_at = Timestamptz()
     resolved_at = Timestamptz(null=True, default=None)
     resolution = Varchar(length=200, default="")
+
+
+class BillingProfile(PortalTable, tablename="billing_profile"):
+    """One row: what invoices, statements and Good Faith Estimates print about the practice (its name is the
+    practice's own, in core)."""
+
+    street = Varchar(length=200, default="")
+    city = Varchar(length=100, default="")
+    state = Varchar(length=2, default="")
+    zip_code = Varchar(length=10, default="")
+    phone = Varchar(length=40, default="")
+    email = Varchar(length=254, default="")
+    tax_id = Varchar(length=10, default="")  # EIN, "12-3456789"
+    npi = Varchar(length=10, default="")  # the practice's (type 2) or the owner's (type 1) NPI
+    payment_instructions = Text(default="")  # how to pay by check or wire, printed on invoices
+    updated_at = Timestamptz(null=True, default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from portal.billing import agreements
 from portal.cases.tables import Relative, TimeEntry
 from portal.clock import utcnow
 from portal.policy import Principal, Role
+from tests.support.fake_stripe import FakeStripe
 
 
 def bea_principal(bea: dict[str, Any]) -> Principal:
@@ -62,3 +64,12 @@ async def jordan_agreement(bea: dict[str, Any], jordan: dict[str, Any]) -> int:
     return await make_agreement(
         bea_principal(bea), jordan["id"], payer_relative=pat["id"], payer_name="", payer_email=""
     )
+
+
+@pytest.fixture
+def fake_stripe(settings_override: Any) -> Iterator[FakeStripe]:
+    """A fake Stripe API on a free local port; the portal's settings point the real SDK at it."""
+    fake = FakeStripe(webhook_secret="whsec_test").start()
+    settings_override(stripe_secret_key="sk_test_portal", stripe_api_base=fake.url, stripe_webhook_secret="whsec_test")
+    yield fake
+    fake.stop()
