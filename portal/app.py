@@ -25,6 +25,7 @@ from portal.accounts.account_controllers import AccountController, MfaSetupContr
 from portal.accounts.controllers import AuthApiController, SignInController
 from portal.accounts.users_controllers import UsersController
 from portal.audit.controllers import AuditController
+from portal.billing.routes import BILLING_ROUTE_HANDLERS
 from portal.cases.routes import CASES_ROUTE_HANDLERS
 from portal.core.controllers import HomeController, PracticeSettingsController
 from portal.db import close_pool, start_pool
@@ -32,12 +33,13 @@ from portal.errors_http import EXCEPTION_HANDLERS
 from portal.families.routes import FAMILIES_ROUTE_HANDLERS
 from portal.logging_setup import configure_logging
 from portal.middleware import AccessLogMiddleware, AuthenticationMiddleware, security_headers
+from portal.network.routes import NETWORK_ROUTE_HANDLERS
 from portal.settings import Settings, get_settings
 from portal.templating import register_filters
 from portal.worker import run_forever
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core", "cases", "families"]
+DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core", "cases", "families", "billing", "network"]
 
 # The Stripe webhook authenticates by signature, not by cookie: it is exempt from CSRF and nothing else.
 CSRF_EXEMPT_PATHS = ["/api/v1/billing/stripe/webhook"]
@@ -67,6 +69,8 @@ def route_handlers() -> list[Any]:
         AuditController,
         *CASES_ROUTE_HANDLERS,
         *FAMILIES_ROUTE_HANDLERS,
+        *NETWORK_ROUTE_HANDLERS,
+        *BILLING_ROUTE_HANDLERS,
         create_static_files_router(path="/static", directories=[PACKAGE_DIR / "static"], include_in_schema=False),
     ]
 
@@ -108,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            use_handler_docstrings=True,
             description="JSON API of the portal. Sign in with POST /api/v1/auth/login; send the csrftoken "
             "cookie's value as the x-csrftoken header on every POST, PATCH, PUT and DELETE.",
         ),

@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -90,8 +91,9 @@ def _print_demo_sign_ins(people: list[tuple[str, str, str]], password: str, gene
     if generated:
         click.echo("  The password was generated (and kept in var/demo-password.txt for the next `make run`);")
         click.echo("  set PORTAL_DEMO_PASSWORD to choose it.")
+    width = max((len(email) for _, email, _ in people), default=0)
     for name, email, role in people:
-        click.echo(f"  {email:<22} {role:<13} {name}")
+        click.echo(f"  {email:<{width}} {role:<13} {name}")
     click.echo("")
 
 
@@ -107,6 +109,10 @@ def serve(host: str, port: int, with_worker: bool, workers: int, proxy_headers: 
 
     if with_worker:
         os.environ["PORTAL_EMBEDDED_WORKER"] = "1"
+        # The settings were loaded (and kept) when the command started: load them again so the app sees this.
+        from portal.settings import override_settings
+
+        override_settings(None)
     click.echo(f"Serving on http://{host}:{port}" + (" with the background worker" if with_worker else ""))
     uvicorn.run(
         "portal.asgi:app",
@@ -244,6 +250,23 @@ def billing_run(period: str, dry_run: bool) -> None:
         )
     for skip in summary.skipped:
         click.echo(f"  skipped agreement {skip['agreement']} (client {skip['client']}): {skip['reason']}")
+
+
+@main.group()
+def network() -> None:
+    """The program network."""
+
+
+@network.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def network_import(file: Path) -> None:
+    """Import SAMHSA FindTreatment.gov records: an API response's JSON (a `rows` list) or CSV with its columns."""
+    from portal.network.importer import import_programs, report_lines
+    from portal.policy import Principal
+
+    report = run(lambda: import_programs(Principal.system("cli"), file.read_bytes(), file.name))
+    for line in report_lines(report):
+        click.echo(line)
 
 
 @main.group()

@@ -21,6 +21,11 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
     _clock = clock
 
 
+def current_clock() -> Callable[[], datetime] | None:
+    """The clock a test (or the demo loader) has set, so it can be put back afterwards."""
+    return _clock
+
+
 def local_today(time_zone: str) -> date:
     """Today's date in the practice's time zone: the date of service for work done now."""
     return utcnow().astimezone(ZoneInfo(time_zone)).date()

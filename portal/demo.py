@@ -1,4 +1,8 @@
-"""The demo practice: Harbor Case Management and its people. Later domains add their data here."""
+"""The demo practice: Harbor Case Management, its people and its work. Later domains add their data here.
+
+The demo is loaded as a story (portal/demo_story.py): the people join months ago and the case work follows
+day by day, through the services, so every record and audit event carries the time it would have had.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,18 @@ from pathlib import Path
 
 from portal.accounts import services as accounts
 from portal.accounts.tables import User
+from portal.cases.demo import plan_case_work
+from portal.clock import utcnow
+from portal.core.services import get_practice
 from portal.core.tables import Practice
 from portal.db import write_transaction
+from portal.demo_story import Story
+from portal.families.demo import plan_family_work
 from portal.policy import Principal, Role
 
 PRACTICE_NAME = "Harbor Case Management"
+# The practice's people have had their accounts for a while before the demo's case work begins.
+PEOPLE_JOINED_DAYS_AGO = 150
 
 DEMO_PEOPLE: list[tuple[str, str, Role]] = [
     ("olivia@example.com", "Olivia Bennett", Role.OWNER),
@@ -22,6 +33,7 @@ DEMO_PEOPLE: list[tuple[str, str, Role]] = [
     ("bea@example.com", "Bea Carter", Role.BILLING),
     ("pat@example.com", "Pat Rivera", Role.FAMILY),
     ("sam@example.com", "Sam Rivera", Role.FAMILY),
+    ("robin.brooks@example.com", "Robin Brooks", Role.FAMILY),
 ]
 
 
@@ -72,9 +84,17 @@ async def load_demo(password: str | None = None) -> DemoResult:
     result = DemoResult(password=password, generated_password=generated)
     async with write_transaction():
         await Practice.update({Practice.name: PRACTICE_NAME, Practice.require_staff_mfa: False}).where(Practice.id == 1)
-        for email, name, role in DEMO_PEOPLE:
-            await accounts.create_user(system, email=email, name=name, role=role, password=password)
-            result.people.append((name, email, role.value))
+        story = Story(utcnow(), (await get_practice()).time_zone)
+
+        async def create_people() -> None:
+            for email, name, role in DEMO_PEOPLE:
+                await accounts.create_user(system, email=email, name=name, role=role, password=password)
+                result.people.append((name, email, role.value))
+
+        story.at(story.moment(PEOPLE_JOINED_DAYS_AGO, "09:00"), create_people)
+        cast = plan_case_work(story, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
+        plan_family_work(story, cast, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
+        await story.run()
     if generated:
         _remember_password(password)
     return result

@@ -65,6 +65,9 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     if status >= 500:
         log.error("http error", extra={"status": status, "error_type": type(exc).__name__})
         detail = "Something went wrong on our side. Please try again."
+    elif status == 413:
+        # Litestar says only "Request Entity Too Large"; the one upload people meet this with is a big file.
+        detail = "That is more than the portal accepts at once: files can be at most 20 MB."
     if is_api_path(request.url.path):
         return _json(status, detail, getattr(exc, "extra", None))
     if isinstance(exc, MfaChallengePending):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
@@ -11,6 +12,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.accounts import services as accounts
 from portal.accounts import sessions
+from portal.policy import Principal, Role
 from portal.settings import get_settings
 
 access_log = logging.getLogger("portal.access")
@@ -48,6 +50,24 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
+def _wants_page(scope: Scope) -> bool:
+    """Badges are drawn on HTML pages only: API calls and static files skip the extra queries."""
+    path: str = scope.get("path", "")
+    return scope.get("method") == "GET" and not path.startswith(("/api/", "/static/"))
+
+
+async def with_badges(principal: Principal) -> Principal:
+    """Unread updates and messages of a relative, for the navigation's badges (a fixed handful of queries).
+    A page that reads something itself (an update, a conversation) counts again after that read."""
+    from portal.billing.family import pays_for_someone
+    from portal.families.messages import unread_messages
+    from portal.families.update_feed import unread_count
+
+    badges = {"updates": await unread_count(principal), "messages": await unread_messages(principal)}
+    # "pays": the Billing link shows only to a relative who pays for someone (navigation.NAV_ITEMS).
+    return replace(principal, extra={**principal.extra, "badges": badges, "pays": await pays_for_someone(principal)})
+
+
 class AuthenticationMiddleware:
     """Attach the signed-in Principal (or None) to scope["user"]; the policy guards decide the rest."""
 
@@ -78,6 +98,8 @@ class AuthenticationMiddleware:
                     mfa_enrollment_required=enrollment,
                 )
                 scope["auth"] = loaded
+                if scope["user"].role == Role.FAMILY and not mfa_pending and _wants_page(scope):
+                    scope["user"] = await with_badges(scope["user"])
         await self.app(scope, receive, send)
 
 

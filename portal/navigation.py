@@ -12,16 +12,21 @@ class NavItem:
     label: str
     href: str
     action: Action
+    badge: str = ""  # key into the principal's unread counts (family pages)
+    only_if: str = ""  # a flag the page's principal must carry in `extra` (set by the middleware), e.g. "pays"
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "/", Action.STAFF_AREA),
     NavItem("Home", "/family", Action.FAMILY_PORTAL),
-    NavItem("Updates", "/family/updates", Action.FAMILY_PORTAL),
-    NavItem("Messages", "/family/threads", Action.FAMILY_PORTAL),
+    NavItem("Updates", "/family/updates", Action.FAMILY_PORTAL, badge="updates"),
+    NavItem("Messages", "/family/threads", Action.FAMILY_PORTAL, badge="messages"),
     NavItem("Documents", "/family/documents", Action.FAMILY_PORTAL),
+    NavItem("Billing", "/family/billing", Action.FAMILY_PORTAL, only_if="pays"),
     NavItem("My day", "/my-day", Action.CLIENTS_READ),
     NavItem("Clients", "/clients", Action.CLIENTS_READ),
+    NavItem("Network", "/network", Action.NETWORK_READ),
+    NavItem("Billing", "/billing", Action.BILLING_READ),
     NavItem("Users", "/users", Action.USERS_MANAGE),
     NavItem("Audit log", "/audit", Action.AUDIT_READ),
     NavItem("Practice", "/settings/practice", Action.PRACTICE_MANAGE),
@@ -31,4 +36,8 @@ NAV_ITEMS: list[NavItem] = [
 def nav_for(principal: Principal | None) -> list[NavItem]:
     if principal is None or principal.mfa_pending or principal.mfa_enrollment_required:
         return []
-    return [item for item in NAV_ITEMS if can(principal, item.action)]
+    return [
+        item
+        for item in NAV_ITEMS
+        if can(principal, item.action) and (not item.only_if or principal.extra.get(item.only_if))
+    ]

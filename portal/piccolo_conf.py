@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "portal.cases.piccolo_app",
         "portal.families.piccolo_app",
         "portal.billing.piccolo_app",
+        "portal.network.piccolo_app",
     ]
 )

@@ -59,6 +59,9 @@ class Action(StrEnum):
     BILLING_READ = "billing.read"
     BILLING_WRITE = "billing.write"
     BILLING_DECIDE = "billing.decide"
+    # The program network: staff who place clients. Vetting notes, incidents and outcomes are internal.
+    NETWORK_READ = "network.read"
+    NETWORK_WRITE = "network.write"
 
 
 RULES: dict[Action, frozenset[Role]] = {
@@ -76,6 +79,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.BILLING_READ: frozenset({Role.OWNER, Role.BILLING}),
     Action.BILLING_WRITE: frozenset({Role.OWNER, Role.BILLING}),
     Action.BILLING_DECIDE: frozenset({Role.OWNER}),
+    Action.NETWORK_READ: frozenset({Role.OWNER, Role.CASE_MANAGER}),
+    Action.NETWORK_WRITE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
 }
 
 # Routes anyone may call without signing in. Everything else needs a guard from `guard()`.
@@ -92,6 +97,8 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         "/api/v1/auth/login",
         "/api/v1/auth/logout",
         "/api/v1/auth/password-reset",
+        # Stripe's deliveries: authenticated by their signature (portal.billing.webhooks), not by a session.
+        "/api/v1/billing/stripe/webhook",
         "/static/{file_path:path}",
         "/schema",
         "/schema/openapi.json",

@@ -151,12 +151,13 @@ class Checker:
                 self.fail(name, f"{label} is required.")
             return None
         if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        try:
-            parsed = date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(name, f"{label}: use a date like 2026-11-20.")
-            return None
+            parsed = value  # already a date (decoded JSON): the range below applies all the same
+        else:
+            try:
+                parsed = date.fromisoformat(str(value))
+            except ValueError:
+                self.fail(name, f"{label}: use a date like 2026-11-20.")
+                return None
         if not date(1900, 1, 1) <= parsed <= date(2200, 1, 1):
             self.fail(name, f"{label} is out of range.")
             return None

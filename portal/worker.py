@@ -21,14 +21,36 @@ HOUSEKEEPING_EVERY = 3600.0
 class WorkerReport:
     mail: mail.DeliveryReport = field(default_factory=mail.DeliveryReport)
     digests: int = 0
+    billing_runs: int = 0
+    hours_alerts: int = 0
+    collections: dict[str, int] = field(default_factory=dict)
+    network_imports: int = 0
+    network_reviews: int = 0  # programs put back under review (expired license, overdue review)
 
 
 async def run_once() -> WorkerReport:
+    from portal.billing.collections import collect_past_due
+    from portal.billing.hours import check_hours_alerts
+    from portal.billing.run import run_queued_billing_runs
     from portal.families.notifications import send_daily_digests
+    from portal.network.credentials import check_credentials
+    from portal.network.import_jobs import run_queued_imports
+    from portal.network.monitoring import check_reviews_due
 
     report = WorkerReport()
+    report.billing_runs = await run_queued_billing_runs()
+    report.hours_alerts = await check_hours_alerts()
+    try:
+        report.collections = await collect_past_due()
+    except Exception as exc:  # collecting waits for the next round; the outbox and digests must not
+        log.error("collecting past-due invoices failed", extra={"error_type": type(exc).__name__})
     report.digests = await send_daily_digests()
     report.mail = await mail.deliver_due()
+    try:  # an expired license or an overdue review puts a program back under review
+        report.network_reviews = await check_credentials() + await check_reviews_due()
+    except Exception as exc:
+        log.error("checking program credentials failed", extra={"error_type": type(exc).__name__})
+    report.network_imports = await run_queued_imports()  # last: a large file must not hold up the e-mail
     return report
 
 

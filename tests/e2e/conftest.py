@@ -6,9 +6,9 @@ Fixtures:
   a person (turns MFA on, deactivates someone) puts them back or uses someone no other test relies on.
   All browser traffic comes from 127.0.0.1, so the per-IP rate limits (10 failed sign-ins or MFA codes in
   15 minutes) count across the whole e2e session: keep deliberate failures few.
-- `browser` (package: closed after the last test under tests/e2e), `page` (desktop, 1280x800) and
-  `phone_page` (390x844, touch), each page in a fresh context (no cookies shared between tests) whose
-  relative URLs resolve against the live server.
+- `browser` (package: closed after the last test under tests/e2e), `page` (desktop, 1280x800),
+  `phone_page` and `second_phone_page` (390x844, touch), each page in a fresh context (no cookies shared
+  between tests or pages) whose relative URLs resolve against the live server.
 - `screenshot(page, "step")` saves tests/e2e/artifacts/<engine>/<test>/<NN>-<step>.png. A failing test
   also leaves a `failure` screenshot of every page it opened.
 
@@ -133,6 +133,16 @@ def phone_page(browser: Any, live_server: harness.LiveServer, request: pytest.Fi
     )
     yield small_page
     _close(request, small_page, "phone")
+
+
+@pytest.fixture
+def second_phone_page(browser: Any, live_server: harness.LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Another phone (390x844, touch) in a context of its own: a second relative on their own device."""
+    small_page = _new_page(
+        browser, live_server, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    yield small_page
+    _close(request, small_page, "second-phone")
 
 
 def _artifact_dir(item: pytest.Item) -> Path:
