@@ -62,6 +62,13 @@ class Action(StrEnum):
     # The program network: staff who place clients. Vetting notes, incidents and outcomes are internal.
     NETWORK_READ = "network.read"
     NETWORK_WRITE = "network.write"
+    # Superbills and out-of-network claims (families reach theirs through a billing grant, in portal.families).
+    SUPERBILLS_READ = "superbills.read"
+    SUPERBILLS_WRITE = "superbills.write"
+    # Operations: the client's right of access, retention (archive, legal hold, purge), emergency access.
+    CLIENT_EXPORT = "client.export"
+    RECORDS_RETENTION = "records.retention"
+    EMERGENCY_ACCESS_GRANT = "emergency_access.grant"
 
 
 RULES: dict[Action, frozenset[Role]] = {
@@ -81,6 +88,11 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.BILLING_DECIDE: frozenset({Role.OWNER}),
     Action.NETWORK_READ: frozenset({Role.OWNER, Role.CASE_MANAGER}),
     Action.NETWORK_WRITE: frozenset({Role.OWNER, Role.CASE_MANAGER}),
+    Action.SUPERBILLS_READ: frozenset({Role.OWNER, Role.BILLING}),
+    Action.SUPERBILLS_WRITE: frozenset({Role.OWNER, Role.BILLING}),
+    Action.CLIENT_EXPORT: frozenset({Role.OWNER}),
+    Action.RECORDS_RETENTION: frozenset({Role.OWNER}),
+    Action.EMERGENCY_ACCESS_GRANT: frozenset({Role.OWNER}),
 }
 
 # Routes anyone may call without signing in. Everything else needs a guard from `guard()`.

@@ -202,3 +202,142 @@ class BillingProfile(PortalTable, tablename="billing_profile"):
     npi = Varchar(length=10, default="")  # the practice's (type 2) or the owner's (type 1) NPI
     payment_instructions = Text(default="")  # how to pay by check or wire, printed on invoices
     updated_at = Timestamptz(null=True, default=None)
+    # Superbills (CMS-1500 boxes 25, 33, 33b): the billing provider as an insurer knows it.
+    legal_name = Varchar(length=200, default="")
+    tax_id_type = Varchar(length=3, default="ein")  # ein or ssn (a sole proprietor without an EIN)
+    taxonomy_code = Varchar(length=10, default="")  # e.g. 1041C0700X clinical social worker
+
+
+class ClinicianProfile(PortalTable, tablename="clinician_profiles"):
+    """A rendering clinician on superbills (CMS-1500 boxes 24J and 31): one per staff user who renders services."""
+
+    user = ForeignKey(User, on_delete=RESTRICT, null=False, unique=True)
+    display_name = Varchar(length=200)  # "Casey Morgan, LCSW, CASAC" exactly as printed
+    credentials = Varchar(length=60, default="")  # "LCSW, CASAC"
+    npi = Varchar(length=10, default="")  # individual NPI, type 1
+    license_number = Varchar(length=40, default="")
+    license_state = Varchar(length=2, default="")
+    taxonomy_code = Varchar(length=10, default="")
+    signature = ForeignKey(StoredFile, on_delete=RESTRICT, null=True)  # a PNG of the signature
+    updated_at = Timestamptz(null=True, default=None)
+
+
+class ServiceCode(PortalTable, tablename="service_codes"):
+    """The service catalogue: which billable activity becomes which CPT/HCPCS code, and how minutes become units.
+    Unit rules: eight_minute, first_after_one, per_session, per_month (DOMAIN §2)."""
+
+    activity = Varchar(length=30, unique=True)  # a key of portal.cases.vocabulary.ACTIVITIES
+    code = Varchar(length=5)  # T1016, 99368 …
+    description = Varchar(length=200)
+    modifiers = Varchar(length=20, default="")  # up to four two-character modifiers, comma-separated: "HO"
+    unit_rule = Varchar(length=20, default="eight_minute")
+    unit_minutes = Integer(default=15)  # the length of one unit under the timed rules
+    minimum_minutes = Integer(default=0)  # per_session / per_month: the least time that earns the unit (99368: 30)
+    charge_cents = BigInt(default=0)  # full rate per unit (box 24F)
+    place_of_service = Varchar(length=2, default="11")
+    reimbursability_hint = Varchar(length=300, default="")  # shown to families as a hint, never a promise
+    active = Boolean(default=True)
+    updated_at = Timestamptz(null=True, default=None)
+
+
+class ClientInsurance(PortalTable, tablename="client_insurance"):
+    """The client's plan and its out-of-network benefits, for superbills (boxes 1a, 4, 6, 7, 11) and estimates."""
+
+    client = ForeignKey(Client, on_delete=RESTRICT, null=False, unique=True)
+    plan_name = Varchar(length=200, default="")
+    plan_type = Varchar(length=5, default="ppo")  # ppo, pos, hmo, epo, other
+    member_id = Varchar(length=40, default="")
+    group_number = Varchar(length=40, default="")
+    patient_name_on_card = Varchar(length=200, default="")  # must match the superbill's patient name
+    subscriber_name = Varchar(length=200, default="")
+    subscriber_date_of_birth = Date(null=True, default=None)
+    subscriber_relationship = Varchar(length=10, default="self")  # self, spouse, child, other
+    claims_address = Text(default="")
+    oon_deductible_cents = BigInt(default=0)
+    oon_deductible_met_cents = BigInt(default=0)
+    oon_coinsurance_percent = Integer(default=0)  # the member's share out of network, 0–100
+    oon_out_of_pocket_max_cents = BigInt(null=True, default=None)
+    oon_out_of_pocket_met_cents = BigInt(default=0)
+    allowed_percent = Integer(null=True, default=None)  # allowed amount as a percentage of our charge
+    allowed_amounts = JSON(default={})  # {"T1016": 2500}: the plan's OON allowed amount per unit, in cents
+    timely_filing_days = Integer(default=365)
+    updated_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    updated_at = Timestamptz(null=True, default=None)
+
+
+class StatementCounter(PortalTable, tablename="statement_counter"):
+    """One row: the last superbill statement number issued (sequential, never reused)."""
+
+    last_number = BigInt(default=0)
+
+
+class Superbill(PortalTable, tablename="superbills"):
+    """An issued superbill for one client and period. Previews are computed, never stored; what was issued is
+    frozen in `snapshot` (every printed field) so later edits to profiles or plans never change it."""
+
+    client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
+    period = Varchar(length=7, index=True)  # "2026-11"
+    statement_number = BigInt(unique=True)
+    status = Varchar(length=10, default="issued", index=True)  # issued, void
+    invoice = ForeignKey(Invoice, on_delete=RESTRICT, null=True, index=True)
+    clinician = ForeignKey(User, on_delete=RESTRICT, null=True)
+    issued_on = Date()
+    total_charge_cents = BigInt(default=0)
+    total_paid_cents = BigInt(default=0)
+    snapshot = JSON(default={})
+    pdf = ForeignKey(StoredFile, on_delete=RESTRICT, null=True)
+    issued_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+    voided_at = Timestamptz(null=True, default=None)
+    void_reason = Varchar(length=300, default="")
+
+
+class SuperbillLine(PortalTable, tablename="superbill_lines"):
+    superbill = ForeignKey(Superbill, on_delete=RESTRICT, null=False, index=True)
+    position = Integer(default=0)
+    service_date = Date()  # one date, never a range (box 24A)
+    place_of_service = Varchar(length=2)  # 24B
+    code = Varchar(length=5)  # 24D
+    modifiers = Varchar(length=20, default="")
+    description = Varchar(length=200)
+    diagnosis_pointers = Varchar(length=4, default="")  # 24E, letters A–L, primary first
+    units = Integer()  # 24G
+    minutes = Integer()  # the minutes behind a timed code
+    charge_cents = BigInt()  # 24F
+    paid_cents = BigInt(default=0)  # the period's payment allocated to this line
+
+
+class Claim(PortalTable, tablename="claims"):
+    """An out-of-network claim the family (or the practice for them) filed with a superbill."""
+
+    superbill = ForeignKey(Superbill, on_delete=RESTRICT, null=False, index=True)
+    client = ForeignKey(Client, on_delete=RESTRICT, null=False, index=True)
+    submitted_on = Date(null=True, default=None)
+    claim_number = Varchar(length=60, default="")
+    status = Varchar(length=20, default="submitted", index=True)  # submitted, pending, info_requested, paid …
+    allowed_cents = BigInt(null=True, default=None)
+    reimbursed_cents = BigInt(null=True, default=None)
+    filing_deadline = Date(index=True)
+    reminder_sent_at = Timestamptz(null=True, default=None)
+    notes = Text(default="")
+    created_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ClaimStatusChange(PortalTable, tablename="claim_status_changes"):
+    claim = ForeignKey(Claim, on_delete=RESTRICT, null=False, index=True)
+    status = Varchar(length=20)
+    note = Varchar(length=500, default="")
+    changed_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    changed_at = Timestamptz()
+
+
+class ClaimAttachment(PortalTable, tablename="claim_attachments"):
+    """An EOB or a letter from the insurer."""
+
+    claim = ForeignKey(Claim, on_delete=RESTRICT, null=False, index=True)
+    file = ForeignKey(StoredFile, on_delete=RESTRICT, null=False)
+    description = Varchar(length=200, default="")
+    uploaded_by = ForeignKey(User, on_delete=RESTRICT, null=True)
+    created_at = Timestamptz()
