@@ -162,8 +162,11 @@ async def get_client(
 
 
 def display_name(client: dict[str, Any]) -> str:
-    """The name people use, with the legal name beside it when they differ."""
-    if client.get("preferred_name") and client["preferred_name"] != client["legal_name"]:
+    """The name people use, with the legal name beside it when they differ ("Jo (Joanna Rivera)"); a preferred
+    name that is just the legal first name adds nothing and is not repeated."""
+    preferred = (client.get("preferred_name") or "").strip()
+    legal_words = str(client["legal_name"]).split()
+    if preferred and preferred != client["legal_name"] and preferred != (legal_words[0] if legal_words else ""):
         return f"{client['preferred_name']} ({client['legal_name']})"
     return str(client["legal_name"])
 

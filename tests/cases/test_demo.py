@@ -196,8 +196,8 @@ def test_caseys_tasks_about_jordan_open_overdue_due_today_and_done(jordan: dict[
 def test_caseys_day_shows_jordans_tasks_crisis_discharge_and_expiring_release(demo: dict[str, Any]) -> None:
     day = demo["casey_day"]
     assert len(day["tasks"]) == 3 and sum(t["overdue"] for t in day["tasks"]) == 2
-    assert day["crisis_notes"] == ["Jordan (Jordan Rivera)"]
-    assert [(d["name"], 7 <= d["days_left"] <= 14) for d in day["discharges"]] == [("Jordan (Jordan Rivera)", True)]
+    assert day["crisis_notes"] == ["Jordan Rivera"]
+    assert [(d["name"], 7 <= d["days_left"] <= 14) for d in day["discharges"]] == [("Jordan Rivera", True)]
     assert [c["recipient"] for c in day["consents"]] == ["Crossroads Recovery Partners"]
     assert day["quiet_clients"] == []
 

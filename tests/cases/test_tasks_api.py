@@ -34,7 +34,7 @@ async def test_casey_gives_herself_a_task_about_jordan_and_finds_it_in_both_list
         "high",
         jordan["id"],
     )
-    assert task["client_name"] == "Jordan (Jordan Rivera)"
+    assert task["client_name"] == "Jordan Rivera"
     assert task["assignee"] == {"id": casey["id"], "name": "Casey Morales"}
     assert (task["done"], task["overdue"]) == (False, False)
     for url in (f"/api/v1/clients/{jordan['id']}/tasks", "/api/v1/tasks"):

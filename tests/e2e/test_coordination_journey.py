@@ -18,7 +18,7 @@ from tests.e2e.conftest import Screenshot
 from tests.e2e.harness import LiveServer
 
 CASEY = "casey@example.com"
-JORDAN = "Jordan (Jordan Rivera)"
+JORDAN = "Jordan Rivera"
 SUBJECT = "Call with Dana Reyes: sessions after the IOP discharge"
 REFUSAL = "The release for this recipient does not cover this kind of information."
 

@@ -19,7 +19,7 @@ from tests.e2e.conftest import Screenshot
 from tests.e2e.harness import LiveServer
 
 CASEY, PAT, SAM = "casey@example.com", "pat@example.com", "sam@example.com"
-JORDAN = "Jordan (Jordan Rivera)"
+JORDAN = "Jordan Rivera"
 THREAD = "Question about the IOP schedule"
 
 
