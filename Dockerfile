@@ -7,10 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint's native libraries (HarfBuzz subsetting keeps PDF rendering fast) and the fonts PDFs use.
+# WeasyPrint's native libraries (HarfBuzz subsetting keeps PDF rendering fast), the fonts PDFs use, and pg_dump
+# and psql for `portal backup` / `portal restore` (15, the major version of the compose database).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, from pyproject.toml alone, so a change to the code does not reinstall them.

@@ -32,14 +32,19 @@ from portal.db import close_pool, start_pool
 from portal.errors_http import EXCEPTION_HANDLERS
 from portal.families.routes import FAMILIES_ROUTE_HANDLERS
 from portal.logging_setup import configure_logging
+from portal.metrics import MetricsController, metrics_middleware
 from portal.middleware import AccessLogMiddleware, AuthenticationMiddleware, security_headers
+from portal.network import geo
 from portal.network.routes import NETWORK_ROUTE_HANDLERS
+from portal.operations.controllers_emergency import EmergencyAccessController
+from portal.operations.controllers_export import ClientExportController
+from portal.operations.controllers_retention import RetentionController
 from portal.settings import Settings, get_settings
 from portal.templating import register_filters
 from portal.worker import run_forever
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core", "cases", "families", "billing", "network"]
+DOMAINS_WITH_TEMPLATES = ["accounts", "audit", "core", "cases", "families", "billing", "network", "operations"]
 
 # The Stripe webhook authenticates by signature, not by cookie: it is exempt from CSRF and nothing else.
 CSRF_EXEMPT_PATHS = ["/api/v1/billing/stripe/webhook"]
@@ -71,6 +76,10 @@ def route_handlers() -> list[Any]:
         *FAMILIES_ROUTE_HANDLERS,
         *NETWORK_ROUTE_HANDLERS,
         *BILLING_ROUTE_HANDLERS,
+        ClientExportController,
+        EmergencyAccessController,
+        RetentionController,
+        MetricsController,
         create_static_files_router(path="/static", directories=[PACKAGE_DIR / "static"], include_in_schema=False),
     ]
 
@@ -78,6 +87,8 @@ def route_handlers() -> list[Any]:
 @asynccontextmanager
 async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
     await start_pool()
+    # Load the ZIP centroids in the background so the first radius search is not the one that waits for them.
+    warming = asyncio.get_running_loop().run_in_executor(None, geo.warm_up)
     stop = asyncio.Event()
     worker_task = asyncio.create_task(run_forever(stop)) if get_settings().embedded_worker else None
     try:
@@ -86,6 +97,7 @@ async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
         if worker_task is not None:
             stop.set()
             await worker_task
+        await warming
         await close_pool()
 
 
@@ -96,7 +108,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     csrf_secret = hashlib.sha256(b"portal-csrf\x00" + settings.secret_key.encode()).hexdigest()
     return Litestar(
         route_handlers=route_handlers(),
-        middleware=[DefineMiddleware(AuthenticationMiddleware), DefineMiddleware(AccessLogMiddleware)],
+        middleware=[
+            metrics_middleware(),
+            DefineMiddleware(AuthenticationMiddleware),
+            DefineMiddleware(AccessLogMiddleware),
+        ],
         before_send=[security_headers],
         csrf_config=CSRFConfig(
             secret=csrf_secret,

@@ -252,6 +252,32 @@ def billing_run(period: str, dry_run: bool) -> None:
         click.echo(f"  skipped agreement {skip['agreement']} (client {skip['client']}): {skip['reason']}")
 
 
+@billing.command("superbill")
+@click.option("--client", "client_id", required=True, type=int, help="The client's id.")
+@click.option("--period", required=True, help="The month, like 2026-11.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
+def billing_superbill(client_id: int, period: str, output: Path) -> None:
+    """Issue a client's superbill for a month (unless already issued) and write its PDF; exit 1 with every problem."""
+    from portal.billing.superbills import SuperbillRefused, issue_or_existing
+    from portal.policy import Principal
+
+    async def go() -> tuple[int, int, bool, bytes] | list[str]:
+        try:
+            return await issue_or_existing(Principal.system("cli"), client_id, period)
+        except SuperbillRefused as refused:
+            return refused.problems
+
+    result = run(go)
+    if isinstance(result, list):
+        click.echo(f"Error: the superbill for {period} cannot be issued:", err=True)
+        for problem in result:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    _, number, new, data = result
+    output.write_bytes(data)
+    click.echo(f"Superbill No. {number} {'issued' if new else 'already issued'}; PDF written to {output}.")
+
+
 @main.group()
 def network() -> None:
     """The program network."""
@@ -286,6 +312,30 @@ def audit_verify() -> None:
     click.echo(f"Audit chain BROKEN at event {report.broken_seq}: {report.reason}", err=True)
     click.echo(f"{report.count} events verified before the break.", err=True)
     sys.exit(1)
+
+
+@main.group()
+def client() -> None:
+    """Client records."""
+
+
+@client.command("export")
+@click.argument("client_id", type=click.IntRange(min=1))
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
+def client_export(client_id: int, output: Path) -> None:
+    """Write every record about one client (right of access) to a zip: JSON, documents, PDFs and an index."""
+    from portal.operations.client_export import export_client
+    from portal.policy import Principal
+
+    result = run(lambda: export_client(Principal.system("cli"), client_id, output))
+    click.echo(f"Exported client {client_id} to {output}: {len(result.files)} files.")
+
+
+from portal.operations.commands import backup, restore, retention  # noqa: E402
+
+main.add_command(backup)
+main.add_command(restore)
+main.add_command(retention)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ unit of work is rolled back on its own and never leaves a half-written record be
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -72,8 +73,35 @@ async def write_transaction() -> AsyncIterator[None]:
         transaction = engine.transaction(transaction_type=TransactionType.immediate)
     else:
         transaction = engine.transaction()
-    async with transaction:
-        yield
+    entered = False
+    try:
+        async with transaction:
+            entered = True
+            yield
+    except BaseException:
+        await _discard_broken(engine, transaction, entered=entered)
+        raise
+
+
+async def _discard_broken(engine: Engine, transaction: Any, *, entered: bool) -> None:
+    """Piccolo keeps a transaction whose BEGIN, COMMIT or ROLLBACK failed (the database restarted under it) holding
+    its connection and, once begun, as the current one: a long-lived task (the worker) would send every later query
+    to the dead connection, and the pool would be a connection short each time. Forget it and hand the connection
+    back (the pool replaces a closed one)."""
+    if entered:
+        current: Any = engine.current_transaction.get()
+        if current is not transaction:
+            return  # rolled back and released as usual
+        engine.current_transaction.reset(current.context)
+    connection = getattr(transaction, "connection", None)
+    if connection is None:
+        return
+    with contextlib.suppress(Exception):
+        pool = getattr(engine, "pool", None)
+        if isinstance(engine, PostgresEngine) and pool is not None:
+            await pool.release(connection)
+        else:
+            await connection.close()
 
 
 def contains_text(column: Any, text: str) -> Any:
@@ -108,10 +136,36 @@ async def ping() -> bool:
     return True
 
 
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database is down, restarting or busy past our wait: worth a 503 and a retry, not a 500 and a bug hunt."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in str(exc) or "busy" in str(exc)
+    return isinstance(
+        exc,
+        (
+            asyncpg.exceptions.PostgresConnectionError,  # cannot connect, rejected, too many connections
+            asyncpg.exceptions.AdminShutdownError,
+            asyncpg.exceptions.CrashShutdownError,
+            asyncpg.exceptions.CannotConnectNowError,
+            asyncpg.exceptions.ConnectionDoesNotExistError,
+            asyncpg.exceptions.InterfaceError,  # the connection closed under us
+            ConnectionError,
+        ),
+    )
+
+
 async def start_pool() -> None:
     engine = get_engine()
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=10)
+    elif isinstance(engine, SQLiteEngine):
+        await use_write_ahead_log(engine)
+
+
+async def use_write_ahead_log(engine: SQLiteEngine) -> None:
+    """WAL lets readers go on while one writer commits (the default journal blocks them all), which is what two
+    web workers and the background worker on one file need. The mode is stored in the file, so once suffices."""
+    await engine.run_ddl("PRAGMA journal_mode=WAL")
 
 
 async def close_pool() -> None:

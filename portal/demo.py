@@ -13,6 +13,8 @@ from pathlib import Path
 
 from portal.accounts import services as accounts
 from portal.accounts.tables import User
+from portal.billing.demo import plan_billing_work
+from portal.billing.superbill_demo import plan_superbill_work
 from portal.cases.demo import plan_case_work
 from portal.clock import utcnow
 from portal.core.services import get_practice
@@ -20,6 +22,7 @@ from portal.core.tables import Practice
 from portal.db import write_transaction
 from portal.demo_story import Story
 from portal.families.demo import plan_family_work
+from portal.network.demo import plan_network_work
 from portal.policy import Principal, Role
 
 PRACTICE_NAME = "Harbor Case Management"
@@ -94,6 +97,9 @@ async def load_demo(password: str | None = None) -> DemoResult:
         story.at(story.moment(PEOPLE_JOINED_DAYS_AGO, "09:00"), create_people)
         cast = plan_case_work(story, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
         plan_family_work(story, cast, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
+        plan_network_work(story, cast, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
+        plan_billing_work(story, cast)
+        plan_superbill_work(story, cast)
         await story.run()
     if generated:
         _remember_password(password)

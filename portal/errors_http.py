@@ -14,8 +14,9 @@ from litestar.exceptions import (
     PermissionDeniedException,
 )
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from portal.db import is_database_unavailable
 from portal.errors import DomainError, Invalid
 from portal.policy import MfaChallengePending, MfaEnrollmentRequired
 from portal.web import is_api_path, optional_principal
@@ -41,7 +42,7 @@ def _json(status: int, detail: str, extra: Any = None) -> Response[Any]:
     body: dict[str, Any] = {"status_code": status, "detail": detail}
     if extra:
         body["extra"] = extra
-    headers = {"Retry-After": "900"} if status == 429 else None
+    headers = {"Retry-After": "900"} if status == 429 else {"Retry-After": "5"} if status == 503 else None
     return Response(content=body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
@@ -92,6 +93,15 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_database_unavailable(exc):
+        # Nothing was written (the transaction did not commit): the caller can safely try again shortly.
+        log.warning("database unavailable", extra={"error_type": type(exc).__name__})
+        detail = "The service is briefly unavailable. Please try again in a few seconds."
+        if is_api_path(request.url.path):
+            return _json(HTTP_503_SERVICE_UNAVAILABLE, detail)
+        page = _page(request, 503, detail)
+        page.headers["Retry-After"] = "5"
+        return page
     # The type only: messages and tracebacks of database errors can quote client data.
     log.error("unhandled error", extra={"error_type": type(exc).__name__}, exc_info=_traceback_allowed())
     if is_api_path(request.url.path):

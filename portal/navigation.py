@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Billing", "/billing", Action.BILLING_READ),
     NavItem("Users", "/users", Action.USERS_MANAGE),
     NavItem("Audit log", "/audit", Action.AUDIT_READ),
+    NavItem("Retention", "/retention", Action.RECORDS_RETENTION),
     NavItem("Practice", "/settings/practice", Action.PRACTICE_MANAGE),
 ]
 

@@ -18,5 +18,7 @@ APP_REGISTRY = AppRegistry(
         "portal.families.piccolo_app",
         "portal.billing.piccolo_app",
         "portal.network.piccolo_app",
+        "portal.operations.access_app",
+        "portal.operations.piccolo_app",
     ]
 )

@@ -115,6 +115,8 @@ PUBLIC_ROUTES: frozenset[str] = frozenset(
         "/schema",
         "/schema/openapi.json",
         "/schema/{path:str}",
+        # Prometheus scrapes: its own guard (portal.metrics): a bearer token, or only from the machine itself.
+        "/metrics",
     }
 )
 
@@ -213,10 +215,12 @@ def is_policy_guard(obj: object) -> bool:
 MAX_ROW_ID = 2**31 - 1
 
 
-def client_scope(principal: Principal) -> Any:
+def client_scope(principal: Principal, *, emergency: bool = True) -> Any:
     """A where-clause on `Client.id` for the clients this person may see (case managers: the clients they are
-    assigned to now; the owner: every client not archived). Billing and family roles see no clinical record."""
+    assigned to now, and those an active emergency grant lets them into unless `emergency` is False; the owner:
+    every client not archived). Billing and family roles see no clinical record."""
     from portal.cases.tables import Client, ClientAssignment
+    from portal.operations.emergency_access import granted_client_ids
 
     if principal.role == Role.OWNER:
         return Client.archived_at.is_null()
@@ -224,7 +228,10 @@ def client_scope(principal: Principal) -> Any:
         assigned = ClientAssignment.select(ClientAssignment.client).where(
             (ClientAssignment.case_manager == principal.user_id) & ClientAssignment.ended_at.is_null()
         )
-        return Client.id.is_in(assigned) & Client.archived_at.is_null()
+        scope: Any = Client.id.is_in(assigned)
+        if emergency:
+            scope = scope | Client.id.is_in(granted_client_ids(principal.user_id))
+        return scope & Client.archived_at.is_null()
     return Client.id == -1
 
 
@@ -232,12 +239,17 @@ async def require_client(principal: Principal, client_id: int, action: Action = 
     """Raise NotFound unless this person may act on this client: an invisible client looks like a missing one."""
     from portal.cases.tables import Client
     from portal.errors import NotFound
+    from portal.operations.emergency_access import use_grant
 
     # An id beyond the integer column's range (a typed or crafted URL) is simply not found, not a database error.
+    # A case manager not assigned to the client gets in only through an active emergency grant (each use audited).
     if (
         not can(principal, action)
         or not 0 < client_id <= MAX_ROW_ID
-        or not await Client.exists().where((Client.id == client_id) & client_scope(principal))
+        or not (
+            await Client.exists().where((Client.id == client_id) & client_scope(principal, emergency=False))
+            or await use_grant(principal, client_id)
+        )
     ):
         raise NotFound("No such client.")
 

@@ -59,6 +59,8 @@ class Settings:
     log_level: str = "INFO"
     # Run the background worker inside the web process (`portal serve --with-worker`, the `make run` default).
     embedded_worker: bool = False
+    # Bearer token for scraping /metrics from elsewhere; unset: only from the machine itself (portal.metrics).
+    metrics_token: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -120,6 +122,7 @@ def load_settings() -> Settings:
         demo_password=os.environ.get("PORTAL_DEMO_PASSWORD") or None,
         log_level=os.environ.get("PORTAL_LOG_LEVEL", "INFO").upper(),
         embedded_worker=_env_bool("PORTAL_EMBEDDED_WORKER", False),
+        metrics_token=os.environ.get("PORTAL_METRICS_TOKEN") or None,
     )
     settings.validate()
     return settings

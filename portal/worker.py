@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from portal.accounts import throttle
 from portal.mail import services as mail
+from portal.operations.emergency_access import record_ended_grants
 
 log = logging.getLogger("portal.worker")
 
@@ -26,6 +27,8 @@ class WorkerReport:
     collections: dict[str, int] = field(default_factory=dict)
     network_imports: int = 0
     network_reviews: int = 0  # programs put back under review (expired license, overdue review)
+    superbills: int = 0  # issued for months paid in full
+    claim_reminders: int = 0  # filing-deadline reminders e-mailed
 
 
 async def run_once() -> WorkerReport:
@@ -44,6 +47,14 @@ async def run_once() -> WorkerReport:
         report.collections = await collect_past_due()
     except Exception as exc:  # collecting waits for the next round; the outbox and digests must not
         log.error("collecting past-due invoices failed", extra={"error_type": type(exc).__name__})
+    try:  # superbills for months paid in full, and claim deadline reminders (portal.billing)
+        from portal.billing.claims import send_deadline_reminders
+        from portal.billing.superbill_automation import issue_paid_superbills
+
+        report.superbills = (await issue_paid_superbills()).issued
+        report.claim_reminders = await send_deadline_reminders()
+    except Exception as exc:
+        log.error("superbill automation failed", extra={"error_type": type(exc).__name__})
     report.digests = await send_daily_digests()
     report.mail = await mail.deliver_due()
     try:  # an expired license or an overdue review puts a program back under review
@@ -71,6 +82,7 @@ async def run_forever(stop: asyncio.Event, poll_seconds: float = 2.0) -> None:
                 )
             if since_housekeeping >= HOUSEKEEPING_EVERY:
                 await throttle.prune()
+                await record_ended_grants()  # emergency access that ran out, into the audit log
                 since_housekeeping = 0.0
         except Exception as exc:  # keep the worker alive; the next round retries
             log.error("worker round failed", extra={"error_type": type(exc).__name__})

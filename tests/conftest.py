@@ -51,12 +51,15 @@ from tests.support import people  # noqa: E402
 from tests.support.databases import create_postgres_database, drop_postgres_database  # noqa: E402
 
 PASSWORD = people.PASSWORD
+PORTAL_LOG = _RUN_DIR / "portal-log.jsonl"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     from portal.accounts.passwords import use_fast_hashing_for_tests
+    from portal.logging_setup import capture_to_file
 
     use_fast_hashing_for_tests()
+    capture_to_file(PORTAL_LOG)  # everything the portal logs, at DEBUG: scanned for client data at the end
     if ENGINE == "postgres":
         try:
             asyncio.run(create_postgres_database(_PG_SERVER_URL, _PG_DATABASE))
@@ -71,6 +74,20 @@ async def _prepare_database() -> None:
     await migrate()
     await people.seed()
     await people.seed_cases()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run fails when the portal logged client information (names, diagnosis codes, note text) anywhere."""
+    from tests.test_logs_have_no_phi import scan_log_file
+
+    leaks = scan_log_file(PORTAL_LOG)
+    if leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"CLIENT INFORMATION IN THE PORTAL'S LOGS ({len(leaks)} lines), e.g.:", red=True)
+            for leak in leaks[:10]:
+                reporter.write_line("  " + leak, red=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

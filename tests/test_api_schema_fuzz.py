@@ -8,8 +8,9 @@ no 5xx, and a response whose status the operation declares has a body that match
 so the body check applies to declared statuses only (status conformance would only restate the guards, which
 tests/test_route_guards.py covers).
 
-Path ids that name a client or a relative are replaced with Jordan's and Pat's, so bodies reach the services
-instead of stopping at a 404. Bounded and deterministic: `derandomize=True` and a few examples per operation.
+Path ids that name a client or a relative are replaced with Jordan's and Pat's (Pat has an active grant and a
+release), so bodies reach the services instead of stopping at a 404. Bounded and deterministic: `derandomize=True`
+and a few examples per operation.
 """
 
 from __future__ import annotations
@@ -102,7 +103,13 @@ async def _exchange(app: Any, email: str, case: schemathesis.Case) -> tuple[http
         else engine.transaction()
     )
     async with transaction:
-        arguments = _request_arguments(case, await _known_ids())
+        known = await _known_ids()
+        if email == ROLES["family"]:  # Pat with an active grant and a release: the family routes have data to show
+            from tests.families.conftest import family_release, grant
+
+            await grant(known["relative_id"])
+            await family_release(known["client_id"], known["relative_id"], ["family_communication", "billing"])
+        arguments = _request_arguments(case, known)
         async with PortalClient(app) as client:
             await client.login_as(await people.get(email))
             headers = dict(arguments.pop("headers") or {})

@@ -253,11 +253,10 @@ class AuthApiController(Controller):
         )
         return Response(me, cookies=[session_cookie(result.token)])
 
-    @post("/auth/logout", status_code=HTTP_204_NO_CONTENT)
-    async def api_logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+    @post("/auth/logout", status_code=HTTP_204_NO_CONTENT, response_cookies=[cleared_session_cookie()])
+    async def api_logout(self, request: Request[Any, Any, Any]) -> None:
         """Sign out: the session ends on the server at once."""
         await services.sign_out(optional_principal(request), request.cookies.get(sessions.COOKIE_NAME))
-        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_session_cookie()])
 
     @post("/auth/password-reset", status_code=HTTP_202_ACCEPTED)
     async def api_password_reset(

@@ -11,6 +11,7 @@ from portal.billing.agreements import STATUSES, TRANSITIONS
 from portal.billing.hours import MonthHours, client_hours
 from portal.billing.ledger import agreement_invoices, check_id
 from portal.billing.tables import Expense, RetainerAgreement
+from portal.cases.clients import not_archived
 from portal.cases.tables import Relative
 from portal.errors import Invalid, NotFound
 from portal.files import services as files
@@ -60,7 +61,7 @@ async def list_agreements(
     principal: Principal, *, status: str = "", client: int | None = None, page: int = 1, per_page: int = 25
 ) -> tuple[list[dict[str, Any]], int]:
     require(principal, Action.BILLING_READ)
-    where: Any = RetainerAgreement.id > 0
+    where: Any = not_archived(RetainerAgreement.client)
     if status:
         where &= RetainerAgreement.status == status
     if client:
@@ -131,7 +132,7 @@ async def expense_receipt(principal: Principal, agreement_id: int, expense_id: i
 
 async def payer_relative_choices(client_id: int | None = None) -> list[dict[str, Any]]:
     """Relatives with an e-mail address (invoices go by e-mail), payers first, grouped by client."""
-    where = Relative.removed_at.is_null() & (Relative.email != "") & Relative.client.archived_at.is_null()
+    where = Relative.removed_at.is_null() & (Relative.email != "") & not_archived(Relative.client)
     if client_id is not None:
         where &= Relative.client == client_id
     rows = await Relative.select(

@@ -3,7 +3,8 @@
 A failed payment (a declined autopay charge, or a card refused on Stripe's page) counts an attempt, marks the
 invoice past due from that day, schedules the next attempt (3, 5, then 7 days later) and tells the payer, in a
 line without anything about the client. An invoice past due for OWNER_DECISION_AFTER_DAYS days puts one
-notice in front of the owner, who decides: keep collecting, arrange a plan, or write it off.
+notice in front of the owner, who decides: keep collecting, arrange a plan, or write it off (the number of days is
+a billing setting, `owner_decision_after_days`; OWNER_DECISION_AFTER_DAYS is its default).
 `collect_past_due()` is the periodic job (the worker's) that marks overdue invoices, runs due retries and
 raises owner notices when no webhook comes along to do it.
 """
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from portal.audit import services as audit
 from portal.billing import notices
+from portal.billing.profile import DEFAULT_OWNER_DECISION_DAYS, get_profile
 from portal.billing.tables import BillingNotice, Invoice
 from portal.clock import local_today, utcnow
 from portal.core.services import get_practice
@@ -26,7 +28,7 @@ from portal.policy import Principal
 log = logging.getLogger("portal.billing.collections")
 
 RETRY_AFTER_DAYS = (3, 5, 7)  # after the 1st, 2nd and 3rd failed attempt; none after that
-OWNER_DECISION_AFTER_DAYS = 30
+OWNER_DECISION_AFTER_DAYS = DEFAULT_OWNER_DECISION_DAYS
 PAYMENT_FAILED_SUBJECT = "Your payment did not go through"
 PAYMENT_FAILED_LINE = (
     "A payment for your invoice {number} could not be completed. Please check your payment details; "
@@ -83,13 +85,18 @@ async def record_failed_payment(invoice: dict[str, Any], *, event_id: str) -> No
     await ask_owner_when_long_past_due({**invoice, "past_due_since": past_due_since}, today)
 
 
-async def ask_owner_when_long_past_due(invoice: dict[str, Any], today: date) -> bool:
+async def owner_decision_after_days() -> int:
+    """The billing setting: days past due before the owner is asked to decide."""
+    return (await get_profile()).owner_decision_after_days
+
+
+async def ask_owner_when_long_past_due(invoice: dict[str, Any], today: date, after_days: int | None = None) -> bool:
     """One notice asking the owner to decide, once the invoice has been past due long enough (in a transaction)."""
     since = invoice["past_due_since"]
     if since is None or invoice["status"] not in {"draft", "open"} or invoice["owner_decision_requested_at"]:
         return False
     days = (today - since).days
-    if days < OWNER_DECISION_AFTER_DAYS:
+    if days < (after_days if after_days is not None else await owner_decision_after_days()):
         return False
     claimed = (
         await Invoice.update({Invoice.owner_decision_requested_at: utcnow()})
@@ -157,12 +164,13 @@ async def collect_past_due() -> dict[str, int]:
                 invoice["payer_email"], REMINDER_SUBJECT, REMINDER_LINE.format(number=f"#{invoice['number']}")
             )
         counts["reminders"] += 1
+    after_days = await owner_decision_after_days()
     for invoice in await Invoice.select().where(
         (Invoice.status == "open")
-        & (Invoice.past_due_since <= today - timedelta(days=OWNER_DECISION_AFTER_DAYS))
+        & (Invoice.past_due_since <= today - timedelta(days=after_days))
         & Invoice.owner_decision_requested_at.is_null()
     ):
         async with write_transaction():
-            if await ask_owner_when_long_past_due(invoice, today):
+            if await ask_owner_when_long_past_due(invoice, today, after_days):
                 counts["owner_notices"] += 1
     return counts

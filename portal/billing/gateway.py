@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -72,3 +74,14 @@ def use(gateway: PaymentGateway | None) -> None:
     """Tests and benchmarks choose the gateway explicitly."""
     global _override
     _override = gateway
+
+
+@contextmanager
+def using(gateway: PaymentGateway) -> Iterator[None]:
+    """This gateway for the block, then whichever was in use before (the demo bills offline this way)."""
+    previous = _override
+    use(gateway)
+    try:
+        yield
+    finally:
+        use(previous)

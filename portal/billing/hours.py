@@ -3,18 +3,19 @@ alerts that go out before overage accrues.
 
 The figures come from the same arithmetic as the monthly run (money.hours_balances over billable time
 entries), so what a case manager or payer sees is what the invoice will bill. Nothing here carries money:
-case managers see hours, never fees or rates.
+case managers see hours, never fees or rates; and, when one of the client's invoices is past due, since when
+(not how much), so they know why billing staff may call the family.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from portal.billing.money import HoursBalance, Period, describe_minutes, hours_balances
 from portal.billing.run import payers_of, usage_by_client_month
-from portal.billing.tables import HoursAlert, RetainerAgreement
+from portal.billing.tables import HoursAlert, Invoice, RetainerAgreement
 from portal.clock import local_today, utcnow
 from portal.core.services import get_practice
 from portal.db import is_unique_violation, write_transaction
@@ -36,6 +37,7 @@ class MonthHours:
     rolled_over: int
     used: int
     has_included_hours: bool
+    past_due_since: date | None = None  # the earliest due date of the client's unpaid, overdue invoices
 
     @classmethod
     def of(cls, balance: HoursBalance, has_included_hours: bool) -> MonthHours:
@@ -95,13 +97,17 @@ def month_hours(agreement: dict[str, Any], used_by_period: dict[Period, int], pe
     return MonthHours.of(balances[-1], agreement["included_minutes"] is not None)
 
 
-async def client_hours(client_id: int, period: Period | None = None) -> MonthHours | None:
+async def client_hours(
+    client_id: int, period: Period | None = None, *, with_past_due: bool = True
+) -> MonthHours | None:
     """The client's retainer hours for `period` (this month by default); None without an agreement in force.
+    With `with_past_due`, also since when one of the client's invoices has been past due (for the staff side).
 
     No policy check here: callers decide who may see hours (the client overview for its case managers,
     `hours_for_payer` for a paying relative)."""
+    today = local_today((await get_practice()).time_zone)
     if period is None:
-        period = Period.of(local_today((await get_practice()).time_zone))
+        period = Period.of(today)
     agreements = await RetainerAgreement.select(
         RetainerAgreement.id,
         RetainerAgreement.status,
@@ -114,7 +120,17 @@ async def client_hours(client_id: int, period: Period | None = None) -> MonthHou
     if agreement is None:
         return None
     usage = await usage_by_client_month([client_id], agreement["start_date"], period.last_day)
-    return month_hours(agreement, usage.get(client_id, {}), period)
+    hours = month_hours(agreement, usage.get(client_id, {}), period)
+    if with_past_due:
+        overdue = (
+            await Invoice.select(Invoice.due_on)
+            .where((Invoice.client == client_id) & (Invoice.status == "open") & (Invoice.due_on < today))
+            .order_by(Invoice.due_on)
+            .first()
+        )
+        if overdue is not None:
+            hours = replace(hours, past_due_since=overdue["due_on"])
+    return hours
 
 
 async def hours_for_payer(principal: Principal, client_id: int, period: Period | None = None) -> MonthHours | None:
@@ -127,7 +143,7 @@ async def hours_for_payer(principal: Principal, client_id: int, period: Period |
     link = await require_family_part(principal, client_id, "billing")
     if not link.is_payer:
         raise NotFound("Not found.")
-    hours = await client_hours(client_id, period)
+    hours = await client_hours(client_id, period, with_past_due=False)  # the billing page shows what is due
     if hours is None:
         return None
     if not await passes_consent_gate(

@@ -15,6 +15,7 @@ from portal.audit import services as audit
 from portal.billing.invoicing import balance_of
 from portal.billing.money import Period
 from portal.billing.tables import CreditNote, Invoice, InvoiceLine, Payment, Refund
+from portal.cases.clients import not_archived
 from portal.cases.tables import Client, Relative
 from portal.clock import local_today
 from portal.core.services import get_practice
@@ -51,11 +52,7 @@ async def client_names(client_ids: list[int] | set[int]) -> dict[int, str]:
 
 async def client_choices() -> list[tuple[int, str]]:
     """Every client not archived, by name (the filters' and the agreement form's choices)."""
-    rows = (
-        await Client.select(Client.id, Client.legal_name)
-        .where(Client.archived_at.is_null())
-        .order_by(Client.legal_name)
-    )
+    rows = await Client.select(Client.id, Client.legal_name).where(not_archived()).order_by(Client.legal_name)
     return [(row["id"], row["legal_name"]) for row in rows]
 
 
@@ -127,7 +124,7 @@ def check_filters(data: dict[str, Any]) -> InvoiceFilters:
 
 
 def _where(filters: InvoiceFilters, today: date) -> Any:
-    where: Any = Invoice.id > 0
+    where: Any = not_archived(Invoice.client)
     if filters.period:
         where &= Invoice.period == filters.period
     if filters.status == "past_due":
@@ -339,7 +336,7 @@ async def payers(principal: Principal) -> list[dict[str, Any]]:
         Invoice.paid_cents,
         Invoice.refunded_cents,
         Invoice.credited_cents,
-    ).where(Invoice.status != "draft")
+    ).where((Invoice.status != "draft") & not_archived(Invoice.client))
     grouped: dict[str, dict[str, Any]] = {}
     for row in rows:
         key = payer_key(row)

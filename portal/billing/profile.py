@@ -1,5 +1,6 @@
 """What the practice prints on invoices, statements, receipts and Good Faith Estimates: its name (from the
-practice settings), address, contact details, tax id and NPI, and how to pay offline."""
+practice settings), address, contact details, tax id and NPI, and how to pay offline; and how long an invoice may
+stay past due before the owner is asked to decide (collections.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from portal.policy import Action, Principal, require
 from portal.validation import Checker
 
 DEFAULT_INSTRUCTIONS = "Pay by check to the practice at the address above, or ask us for wire or ACH details."
+DEFAULT_OWNER_DECISION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class PracticeProfile:
     tax_id: str = ""
     npi: str = ""
     payment_instructions: str = ""
+    owner_decision_after_days: int = DEFAULT_OWNER_DECISION_DAYS
 
     @property
     def address_lines(self) -> list[str]:
@@ -44,7 +47,18 @@ class PracticeProfile:
         return self.payment_instructions or DEFAULT_INSTRUCTIONS
 
 
-FIELDS = ("street", "city", "state", "zip_code", "phone", "email", "tax_id", "npi", "payment_instructions")
+FIELDS = (
+    "street",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "email",
+    "tax_id",
+    "npi",
+    "payment_instructions",
+    "owner_decision_after_days",
+)
 
 
 async def get_profile() -> PracticeProfile:
@@ -73,6 +87,13 @@ def check_profile(data: dict[str, Any]) -> dict[str, Any]:
     if npi and not (len(npi) == 10 and npi.isdigit() and luhn.is_valid("80840" + npi)):
         c.fail("npi", "Enter a 10-digit NPI (its last digit is a check digit).")
     values["npi"] = npi
+    values["owner_decision_after_days"] = c.integer(
+        "owner_decision_after_days",
+        minimum=1,
+        maximum=365,
+        default=DEFAULT_OWNER_DECISION_DAYS,
+        label="Days past due before the owner decides",
+    )
     c.done()
     return values
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from portal.audit import services as audit
@@ -287,8 +287,29 @@ async def queue_billing_run(principal: Principal, period_text: str) -> int:
     return int(rows[0]["id"])
 
 
+# A run still "running" this long after it started lost its worker (killed, or the database went away before it
+# could record the failure). Running a period again is safe — it creates only what is missing — so it is queued
+# again rather than left spinning on the billing page forever.
+ABANDONED_RUN_AFTER = timedelta(minutes=30)
+
+
+async def requeue_abandoned_runs() -> int:
+    async with write_transaction():
+        requeued = (
+            await BillingRun.update({BillingRun.status: "queued", BillingRun.error: "restarted after an interruption"})
+            .where(
+                (BillingRun.status == "running")
+                & (BillingRun.started_at.is_not_null())
+                & (BillingRun.started_at < utcnow() - ABANDONED_RUN_AFTER)
+            )
+            .returning(BillingRun.id)
+        )
+    return len(requeued)
+
+
 async def run_queued_billing_runs() -> int:
     """Called by the worker: runs every queued run, recording progress as it goes."""
+    await requeue_abandoned_runs()
     done = 0
     for run in await BillingRun.select().where(BillingRun.status == "queued").order_by(BillingRun.id):
         async with write_transaction():

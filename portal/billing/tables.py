@@ -202,6 +202,8 @@ class BillingProfile(PortalTable, tablename="billing_profile"):
     npi = Varchar(length=10, default="")  # the practice's (type 2) or the owner's (type 1) NPI
     payment_instructions = Text(default="")  # how to pay by check or wire, printed on invoices
     updated_at = Timestamptz(null=True, default=None)
+    # Days an invoice may stay past due before the owner is asked to decide (collections.py).
+    owner_decision_after_days = Integer(default=30)
     # Superbills (CMS-1500 boxes 25, 33, 33b): the billing provider as an insurer knows it.
     legal_name = Varchar(length=200, default="")
     tax_id_type = Varchar(length=3, default="ein")  # ein or ssn (a sole proprietor without an EIN)

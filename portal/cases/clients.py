@@ -177,6 +177,12 @@ def age_on(date_of_birth: date | None, day: date) -> int | None:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
+def not_archived(client: Any = Client) -> Any:
+    """Where-clause keeping only clients that are not archived: pass `Client` or a foreign key to it
+    (`Invoice.client`). Archived clients are hidden from every list, search and feed (see portal/operations)."""
+    return client.archived_at.is_null()
+
+
 LIST_FILTERS = {"status", "q", "case_manager"}
 
 

@@ -37,7 +37,7 @@ from portal.core.services import get_practice
 from portal.db import write_transaction
 from portal.errors import Invalid, NotFound
 from portal.files import services as files
-from portal.policy import Action, Principal, require_client
+from portal.policy import MAX_ROW_ID, Action, Principal, require_client
 from portal.validation import Checker
 
 # Under HIPAA, coordinating care between treating providers is treatment: when the practice does not require a
@@ -527,6 +527,8 @@ async def record_consent(
 async def revoke_consent(principal: Principal, client_id: int, consent_id: int, note: str = "") -> None:
     """Revocation takes effect at once, for every disclosure from now on."""
     await require_client(principal, client_id, Action.CLIENTS_WRITE)
+    if not 0 < consent_id <= MAX_ROW_ID:  # beyond the integer column: no such consent, not a database error
+        raise NotFound("No such consent, or it was already revoked.")
     async with write_transaction():
         revoked = (
             await Consent.update(

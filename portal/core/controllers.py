@@ -34,6 +34,11 @@ class HomeController(Controller):
         if principal.role == Role.FAMILY:
             return redirect("/family")
         practice = await services.get_practice()
+        if principal.role == Role.OWNER:  # the owner's dashboard shows emergency access in force
+            from portal.operations.emergency_access import list_grants
+
+            grants = await list_grants(active_only=True)
+            return render(request, "home.html", practice=practice, emergency_grants=grants)
         return render(request, "home.html", practice=practice)
 
     @get("/healthz", include_in_schema=True, tags=["operations"])

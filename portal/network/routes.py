@@ -4,6 +4,7 @@ from typing import Any
 
 from portal.network.controllers.api_search import ProgramSearchApiController
 from portal.network.controllers.imports import NetworkImportController
+from portal.network.controllers.matches import ProgramMatchesApiController, ProgramMatchesController
 from portal.network.controllers.programs import NetworkController, ProgramsController
 from portal.network.controllers.programs_api import ProgramApiController
 from portal.network.controllers.search import NetworkSearchController
@@ -17,4 +18,6 @@ NETWORK_ROUTE_HANDLERS: list[Any] = [
     NetworkSearchController,
     NetworkImportController,
     ProgramSearchApiController,
+    ProgramMatchesController,
+    ProgramMatchesApiController,
 ]

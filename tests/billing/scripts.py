@@ -2,6 +2,7 @@
 
 python -m tests.billing.scripts seed N          N clients, each with an active $8,500 agreement
 python -m tests.billing.scripts concurrent N   N invoices created at once; prints their numbers
+python -m tests.billing.scripts pause N        pauses agreement N
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ async def concurrent(count: int) -> None:
     print(" ".join(str(n) for n in numbers))
 
 
+async def pause(agreement_id: int) -> None:
+    await agreements.set_status(Principal.system("tests"), agreement_id, "paused")
+
+
 if __name__ == "__main__":
     command, count = sys.argv[1], int(sys.argv[2])
-    asyncio.run({"seed": seed, "concurrent": concurrent}[command](count))
+    asyncio.run({"seed": seed, "concurrent": concurrent, "pause": pause}[command](count))

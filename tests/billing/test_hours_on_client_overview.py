@@ -12,6 +12,7 @@ from portal.billing.hours import hours_for_payer
 from portal.errors import NotFound
 from portal.policy import Principal, Role
 from tests.billing.conftest import log_minutes
+from tests.billing.pages_support import jordan_invoice
 from tests.families.conftest import family_release, grant, relative_of
 
 NOV_20 = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
@@ -36,6 +37,25 @@ async def test_casey_sees_hours_but_no_amounts(
     assert "82 %" in card
     assert "$" not in page  # no fee, no rate, no balance anywhere on the page
     assert "8,500" not in page and "250" not in card
+
+
+async def test_casey_sees_that_a_payment_is_past_due_but_not_how_much(
+    client: Any, clock: Any, casey: dict[str, Any], bea: dict[str, Any], jordan: dict[str, Any], jordan_agreement: int
+) -> None:
+    issued = await jordan_invoice(bea, jordan_agreement)  # issued November 20th, due December 4th
+    await client.login_as(casey)
+    assert "Past due" not in (await client.get(f"/clients/{jordan['id']}")).text
+    clock.set(datetime(2026, 12, 4, 17, 0, tzinfo=UTC))
+    await client.login_as(casey)  # a fresh session each time the clock jumps ahead
+    assert "Past due" not in (await client.get(f"/clients/{jordan['id']}")).text  # due today: not yet
+    clock.set(datetime(2026, 12, 5, 17, 0, tzinfo=UTC))
+    await client.login_as(casey)
+    page = (await client.get(f"/clients/{jordan['id']}")).text
+    card = page[page.index('id="retainer-hours-h"') :]
+    card = card[: card.index("</section>")]
+    assert "Past due" in card and "since Dec 4, 2026" in card
+    assert "$" not in page and "8,500" not in page
+    assert issued["status"] == "open"
 
 
 async def test_no_card_without_an_agreement(client: Any, casey: dict[str, Any], jordan: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ class BillingDashboardController(Controller):
             tab="dashboard",
             d=summary,
             aging_chart=summary.aging.chart(width=480, height=200),
+            time_zone=(await profile.get_profile()).time_zone,
         )
 
     @get("/settings", guards=[guard(Action.BILLING_WRITE)])
