@@ -8,7 +8,9 @@ inherit it. Nothing clinical goes in: lines read "Case management services — N
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +38,33 @@ def _environment() -> Environment:
 _ENVIRONMENT = _environment()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Blocking: call through `render` (a worker thread)."""
+@functools.cache
+def font_configuration() -> Any:
+    """One WeasyPrint FontConfiguration per process, shared by every render (and the stylesheets parsed with it)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def stylesheet(path: Path) -> Any:
+    """A CSS file parsed once per process, for `html_to_pdf(..., stylesheets=[...])`."""
+    from weasyprint import CSS
+
+    return CSS(string=path.read_text(encoding="utf-8"), font_config=font_configuration())
+
+
+def html_to_pdf(html: str, stylesheets: Sequence[Any] = ()) -> bytes:
+    """Blocking: call through `render` (a worker thread). `stylesheets`: pre-parsed `stylesheet(...)` objects."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=["data"], allow_redirects=False)
     with _RENDERING:
-        return bytes(HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf())
+        document = HTML(string=html, url_fetcher=fetcher, base_url=None)
+        if not stylesheets:
+            return bytes(document.write_pdf())
+        return bytes(document.write_pdf(stylesheets=list(stylesheets), font_config=font_configuration()))
 
 
 def render_html(template: str, **context: Any) -> str:

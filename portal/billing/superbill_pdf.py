@@ -20,7 +20,7 @@ import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from portal.billing.catalogue import PLACES_OF_SERVICE
-from portal.billing.pdf import html_to_pdf
+from portal.billing.pdf import html_to_pdf, stylesheet
 from portal.templating import money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "superbills"
@@ -48,9 +48,16 @@ _ENVIRONMENT.filters.update(money=money, us_date=us_date, long_date=long_date)
 _ENVIRONMENT.globals.update(places=PLACES_OF_SERVICE, plan_types=PLAN_TYPES, relationships=RELATIONSHIPS)
 
 
-def superbill_html(snapshot: dict[str, Any], signature: str = "") -> str:
-    """`signature`: a data: URL of the clinician's signature image, or empty."""
-    return _ENVIRONMENT.get_template("pdf.html").render(s=snapshot, signature=signature)
+def superbill_html(snapshot: dict[str, Any], signature: str = "", *, cover: bool = True) -> str:
+    """`signature`: a data: URL of the clinician's signature image, or empty. `cover`: the family's cover page
+    first (every issued superbill has it; without it, only the superbill page, e.g. to time it)."""
+    return _ENVIRONMENT.get_template("pdf.html").render(s=snapshot, signature=signature, cover=cover)
+
+
+def render_superbill_sync(snapshot: dict[str, Any], signature: str = "", *, cover: bool = True) -> bytes:
+    """Blocking (a worker thread): the template's stylesheet (pdf.css) is parsed once per process."""
+    html = superbill_html(snapshot, signature, cover=cover)
+    return html_to_pdf(html, stylesheets=[stylesheet(TEMPLATES / "pdf.css")])
 
 
 async def _signature(snapshot: dict[str, Any]) -> str:
@@ -70,6 +77,6 @@ async def _signature(snapshot: dict[str, Any]) -> str:
     return f"data:{info.content_type};base64," + base64.b64encode(data).decode()
 
 
-async def render_superbill(snapshot: dict[str, Any]) -> bytes:
-    html = superbill_html(snapshot, await _signature(snapshot))
-    return await anyio.to_thread.run_sync(html_to_pdf, html)
+async def render_superbill(snapshot: dict[str, Any], *, cover: bool = True) -> bytes:
+    signature = await _signature(snapshot)
+    return await anyio.to_thread.run_sync(lambda: render_superbill_sync(snapshot, signature, cover=cover))
