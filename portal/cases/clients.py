@@ -211,14 +211,9 @@ async def list_clients(
         )
     total = await Client.count().where(query_filter)
     rows = (
-        await Client.select(
-            Client.id,
-            Client.legal_name,
-            Client.preferred_name,
-            Client.status,
-            Client.date_of_birth,
-            Client.updated_at,
-        )
+        # Every column: the API's list items have the same fields as one client, and a field left out of the
+        # select would go out as its default ("sex": "unknown") rather than the client's value.
+        await Client.select()
         .where(query_filter)
         .order_by(Client.legal_name)
         .limit(per_page)

@@ -133,3 +133,17 @@ async def test_consents_and_disclosures_through_the_api(
     assert revoked.json()["status"] == "revoked"
     disclosures = await client.get(f"/api/v1/clients/{jordan['id']}/disclosures")
     assert disclosures.status_code == 200 and disclosures.json()["items"] == []
+
+
+async def test_a_list_item_says_what_the_client_record_says(
+    client: Any, casey: dict[str, Any], jordan: dict[str, Any]
+) -> None:
+    await client.login_as(casey)
+    patched = await client.request(
+        "PATCH", f"/api/v1/clients/{jordan['id']}", json={"sex": "male", "pronouns": "he/him", "city": "Montclair"}
+    )
+    assert patched.status_code == 200, patched.text
+    detail = (await client.get(f"/api/v1/clients/{jordan['id']}")).json()
+    [item] = [i for i in (await client.get("/api/v1/clients")).json()["items"] if i["id"] == jordan["id"]]
+    assert (item["sex"], item["pronouns"], item["city"]) == ("male", "he/him", "Montclair")
+    assert item == detail
