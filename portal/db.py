@@ -83,6 +83,30 @@ async def write_transaction() -> AsyncIterator[None]:
         raise
 
 
+@asynccontextmanager
+async def read_snapshot() -> AsyncIterator[None]:
+    """Run a group of reads on one connection in one transaction: they see one consistent state, and on SQLite
+    (where each query outside a transaction opens its own connection and thread) a dozen reads cost one connect.
+    SQLite: a deferred transaction, which takes no write lock (WAL readers never block the writer). Nested in
+    an open transaction: nothing more to do."""
+    engine = get_engine()
+    if engine.current_transaction.get() is not None:
+        yield
+        return
+    if isinstance(engine, SQLiteEngine):
+        transaction = engine.transaction(transaction_type=TransactionType.deferred)
+    else:
+        transaction = engine.transaction()
+    entered = False
+    try:
+        async with transaction:
+            entered = True
+            yield
+    except BaseException:
+        await _discard_broken(engine, transaction, entered=entered)
+        raise
+
+
 async def _discard_broken(engine: Engine, transaction: Any, *, entered: bool) -> None:
     """Piccolo keeps a transaction whose BEGIN, COMMIT or ROLLBACK failed (the database restarted under it) holding
     its connection and, once begun, as the current one: a long-lived task (the worker) would send every later query

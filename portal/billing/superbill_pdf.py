@@ -7,11 +7,18 @@ superbill itself, every field labelled with its CMS-1500 box so an insurer's cle
 statement number and issue date (26), accept assignment = No (27), the clinician's signature (31). Page numbers
 come from the CSS @page counter. Nothing of a note or a time entry's description is in the snapshot, so none can
 reach the PDF. The renderer is the invoices' one (`portal.billing.pdf`): no network, data: URLs only.
+
+The data is set here in fixed-pitch columns, one preformatted block per section, as a CMS-1500 is printed (NUCC
+asks for a fixed-pitch face so a clerk's eye or an OCR reader finds each field). It is also what makes the page
+cheap: WeasyPrint spends most of a page's time per box (a table cell or an inline element costs ~0.7 ms), so a
+ten-column table of 14 lines took ~100 ms; one block of aligned text takes a few (bench/superbills.py).
 """
 
 from __future__ import annotations
 
 import base64
+import textwrap
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -43,15 +50,86 @@ def long_date(value: Any) -> str:
     return day.strftime("%B %-d, %Y")
 
 
+# (box, name, width, right-aligned) of the services block; widths in characters of the fixed-pitch face.
+LINE_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
+    ("24A", "Date", 10, False),
+    ("24B", "POS", 3, False),
+    ("24D", "Code", 5, False),
+    ("24D", "Modifiers", 11, False),
+    ("", "Description", 40, False),
+    ("24E", "Dx ptr", 6, False),
+    ("24G", "Units", 5, True),
+    ("", "Minutes", 7, True),
+    ("24F", "Charge", 10, True),
+    ("", "Paid", 10, True),
+)
+GUTTER = "  "
+FIELD_BOX, FIELD_LABEL, FIELD_VALUE = 3, 23, 33  # a half-page column: 3 + 2 + 23 + 2 + 33 characters
+
+
+def _row(values: Sequence[str], columns: Sequence[tuple[str, str, int, bool]] = LINE_COLUMNS) -> str:
+    cells = [
+        value.rjust(width) if right else value.ljust(width)
+        for value, (_, _, width, right) in zip(values, columns, strict=True)
+    ]
+    return GUTTER.join(cells).rstrip()
+
+
+def field_block(fields: Sequence[tuple[str, str, Any]], value_width: int = FIELD_VALUE) -> str:
+    """Rows of "box  label  value"; a long value wraps under itself (never under the label)."""
+    indent = " " * (FIELD_BOX + FIELD_LABEL + 2 * len(GUTTER))
+    rows = []
+    for box, label, value in fields:
+        parts = textwrap.wrap(str(value if value not in (None, "") else "—"), value_width) or ["—"]
+        rows.append(GUTTER.join([box.ljust(FIELD_BOX), label.ljust(FIELD_LABEL), parts[0]]))
+        rows.extend(indent + part for part in parts[1:])
+    return "\n".join(rows)
+
+
+def lines_block(lines: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    """The services as (header, body): one row per line, a long description wrapping in its own column, and the
+    line's rendering NPI (24J) under it when more than one clinician rendered the month's services."""
+    header = _row([box for box, _, _, _ in LINE_COLUMNS]) + "\n" + _row([name for _, name, _, _ in LINE_COLUMNS])
+    several_npis = len({line.get("rendering_npi") for line in lines}) > 1
+    description_width = LINE_COLUMNS[4][2]
+    indent = " " * (sum(width for _, _, width, _ in LINE_COLUMNS[:4]) + 4 * len(GUTTER))
+    rows = []
+    for line in lines:
+        description = textwrap.wrap(str(line["description"]), description_width) or [""]
+        if several_npis:
+            description.append(f"Rendering NPI (24J) {line.get('rendering_npi', '')}")
+        rows.append(
+            _row(
+                [
+                    us_date(line["service_date"]),
+                    str(line["place_of_service"]),
+                    str(line["code"]),
+                    " ".join(line["modifiers"]),
+                    description[0],
+                    str(line["diagnosis_pointers"]),
+                    str(line["units"]),
+                    str(line["minutes"]),
+                    money(line["charge_cents"]),
+                    money(line["paid_cents"]),
+                ]
+            )
+        )
+        rows.extend(indent + part for part in description[1:])
+    return header, "\n".join(rows)
+
+
 _ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-_ENVIRONMENT.filters.update(money=money, us_date=us_date, long_date=long_date)
+_ENVIRONMENT.filters.update(money=money, us_date=us_date, long_date=long_date, fields=field_block)
 _ENVIRONMENT.globals.update(places=PLACES_OF_SERVICE, plan_types=PLAN_TYPES, relationships=RELATIONSHIPS)
 
 
 def superbill_html(snapshot: dict[str, Any], signature: str = "", *, cover: bool = True) -> str:
     """`signature`: a data: URL of the clinician's signature image, or empty. `cover`: the family's cover page
     first (every issued superbill has it; without it, only the superbill page, e.g. to time it)."""
-    return _ENVIRONMENT.get_template("pdf.html").render(s=snapshot, signature=signature, cover=cover)
+    lines_header, lines_body = lines_block(snapshot["lines"])
+    return _ENVIRONMENT.get_template("pdf.html").render(
+        s=snapshot, signature=signature, cover=cover, lines_header=lines_header, lines_body=lines_body
+    )
 
 
 def render_superbill_sync(snapshot: dict[str, Any], signature: str = "", *, cover: bool = True) -> bytes:

@@ -57,7 +57,7 @@ from portal.cases.tables import Client, Diagnosis, TimeEntry
 from portal.cases.vocabulary import ACTIVITIES
 from portal.clock import local_today, utcnow
 from portal.core.services import get_practice
-from portal.db import is_unique_violation, write_transaction
+from portal.db import is_unique_violation, read_snapshot, write_transaction
 from portal.errors import DomainError, NotFound
 from portal.policy import MAX_ROW_ID, Action, Principal, Role, can, require
 
@@ -523,8 +523,11 @@ async def issue_superbill(principal: Principal, client_id: int, period: str) -> 
     """Validate, number, store and audit the superbill of (client, period); returns its id. Raises
     SuperbillRefused with every problem, or SuperbillAlreadyIssued when it exists (never a duplicate)."""
     require(principal, Action.SUPERBILLS_WRITE)
-    await _client_exists(client_id)
-    preview = await build_preview(client_id, period)
+    await ensure_default_catalogue()  # may write: before the read snapshot, which must stay read-only
+    async with read_snapshot():
+        await _client_exists(client_id)
+        preview = await build_preview(client_id, period)
+        practice = await get_practice()
     if preview.issued_id is not None and preview.issued_number is not None:
         raise SuperbillAlreadyIssued(preview.issued_id, preview.issued_number, preview.period_label)
     if preview.problems:
@@ -537,7 +540,7 @@ async def issue_superbill(principal: Principal, client_id: int, period: str) -> 
             detail={"period": preview.period, "problems": len(preview.problems)},
         )
         raise SuperbillRefused(preview.problems)
-    issued_on = local_today(str((await get_practice()).time_zone))
+    issued_on = local_today(str(practice.time_zone))
     try:
         async with write_transaction():
             number = await _take_statement_number()

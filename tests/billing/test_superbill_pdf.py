@@ -144,4 +144,26 @@ async def test_lines_of_two_clinicians_name_each_rendering_npi(
     # Casey logged more minutes: Casey signs; Morgan's line of the same day and code stands on its own.
     assert "Casey Morales, LCSW" in text and "Rendering NPI (24J) 1555555550" in text
     assert text.count("Rendering NPI (24J) 1234567893") == 5
-    assert "11/03/2026 11 T1016 HO Case management, each 15 minutes Rendering NPI (24J) 1555555550 ABC 2 30" in text
+    # The NPI is printed under its own line's description, after the line's columns.
+    assert re.search(r"11/03/2026 11 T1016 HO Case management, each 15 minutes ABC 2 30 \$[\d.,]+ \$[\d.,]+ "
+                     r"Rendering NPI \(24J\) 1555555550", text)  # fmt: skip
+
+
+def test_a_long_description_wraps_in_its_own_column() -> None:
+    """Fixed-pitch services block: a description longer than its column continues under itself, so the units,
+    charge and paid columns stay aligned and no word of it is lost."""
+    from portal.billing.superbill_pdf import LINE_COLUMNS, lines_block
+
+    description = "Interprofessional telephone and internet consultation with a program's attending psychiatrist"
+    line = {"service_date": "2026-11-03", "place_of_service": "02", "code": "99451", "modifiers": ["HO"],
+            "description": description, "diagnosis_pointers": "AB", "units": 1, "minutes": 35,
+            "charge_cents": 12_000, "paid_cents": 12_000, "rendering_npi": "1234567893"}  # fmt: skip
+    header, body = lines_block([line, {**line, "description": "Case management", "service_date": "2026-11-04"}])
+    rows = body.split("\n")
+    assert len(rows) == 4  # the long description takes three rows; the short one, one
+    description_start = header.split("\n")[1].index("Description")
+    assert rows[0].startswith("11/03/2026  02   99451  HO") and rows[0].endswith("$120.00")
+    assert all(row[:description_start].strip() == "" for row in rows[1:3])
+    assert " ".join(row.strip() if i else row[description_start:][: LINE_COLUMNS[4][2]].strip()
+                    for i, row in enumerate(rows[:3])) == description  # fmt: skip
+    assert rows[3].index("$120.00") == rows[0].index("$120.00")  # the money columns line up
