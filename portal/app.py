@@ -39,7 +39,7 @@ from portal.network.routes import NETWORK_ROUTE_HANDLERS
 from portal.operations.controllers_emergency import EmergencyAccessController
 from portal.operations.controllers_export import ClientExportController
 from portal.operations.controllers_retention import RetentionController
-from portal.settings import Settings, get_settings
+from portal.settings import Settings, apply_clock, get_settings
 from portal.templating import register_filters
 from portal.worker import run_forever
 
@@ -104,6 +104,7 @@ async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     settings.validate()
+    apply_clock(settings)
     configure_logging(settings.log_level)
     csrf_secret = hashlib.sha256(b"portal-csrf\x00" + settings.secret_key.encode()).hexdigest()
     return Litestar(

@@ -28,10 +28,10 @@ def run(coroutine_factory: Callable[[], Awaitable[T]]) -> T:
 
 
 def _check_settings() -> None:
-    from portal.settings import get_settings
+    from portal.settings import apply_clock, get_settings
 
     try:
-        get_settings()
+        apply_clock(get_settings())
     except SettingsError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _clock: Callable[[], datetime] | None = None
+_started_at: datetime | None = None  # the instant start_clock_at began from, so a second call is a no-op
 
 
 def utcnow() -> datetime:
@@ -17,8 +19,19 @@ def utcnow() -> datetime:
 
 
 def set_clock(clock: Callable[[], datetime] | None) -> None:
-    global _clock
+    global _clock, _started_at
     _clock = clock
+    _started_at = None
+
+
+def start_clock_at(moment: datetime) -> None:
+    """A running clock that reads `moment` now and advances with real time (PORTAL_CLOCK_START: demos, journeys)."""
+    global _started_at
+    if _started_at == moment and _clock is not None:
+        return  # already running from there (the CLI and the app both apply the setting)
+    started = time.monotonic()
+    set_clock(lambda: moment + timedelta(seconds=time.monotonic() - started))
+    _started_at = moment
 
 
 def current_clock() -> Callable[[], datetime] | None:

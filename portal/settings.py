@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,6 +40,28 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_moment(name: str) -> datetime | None:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an ISO 8601 date and time (2026-12-03T15:00:00Z), got {raw!r}") from exc
+    if moment.tzinfo is None:
+        raise SettingsError(f"{name} must say its UTC offset (…Z or …+00:00), got {raw!r}")
+    return moment.astimezone(UTC)
+
+
+def apply_clock(settings: Settings) -> None:
+    """Start the portal's clock at PORTAL_CLOCK_START when it is set (never in production: validate refuses it)."""
+    if settings.clock_start is None:
+        return
+    from portal.clock import start_clock_at
+
+    start_clock_at(settings.clock_start)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -61,6 +84,9 @@ class Settings:
     embedded_worker: bool = False
     # Bearer token for scraping /metrics from elsewhere; unset: only from the machine itself (portal.metrics).
     metrics_token: str | None = None
+    # Demonstrations and browser journeys only (refused in production): the portal's clock starts at this instant
+    # and runs on from there, so a demo or a journey can stand on a chosen day (PORTAL_CLOCK_START, ISO 8601).
+    clock_start: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -94,6 +120,11 @@ class Settings:
                     f"PORTAL_BASE_URL must start with https:// in production, got {self.base_url!r}: "
                     "session cookies are only sent over TLS"
                 )
+            if self.clock_start is not None:
+                raise SettingsError(
+                    "PORTAL_CLOCK_START is for demonstrations and tests and is refused in production: "
+                    "dates of service and deadlines must follow the real clock"
+                )
         if self.smtp_url is not None:
             smtp = urlsplit(self.smtp_url)
             if smtp.scheme not in {"smtp", "smtps", "smtp+starttls"} or not smtp.hostname:
@@ -123,6 +154,7 @@ def load_settings() -> Settings:
         log_level=os.environ.get("PORTAL_LOG_LEVEL", "INFO").upper(),
         embedded_worker=_env_bool("PORTAL_EMBEDDED_WORKER", False),
         metrics_token=os.environ.get("PORTAL_METRICS_TOKEN") or None,
+        clock_start=_env_moment("PORTAL_CLOCK_START"),
     )
     settings.validate()
     return settings

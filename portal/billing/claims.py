@@ -6,8 +6,9 @@ includes billing, past the billing consent gate, who pays for the superbill's mo
 DESIGN §4 has families see invoices and superbills "when they are the payer"). Anyone else gets the same
 NotFound as for a superbill that does not exist. Every read and write is audited with the client's id.
 
-The filing deadline is the last date of service on the superbill plus the plan's timely-filing limit (365 days
-when no plan is on file). Thirty days before it the worker e-mails the payer once, with no client data, for a
+The filing deadline is the earliest date of service on the superbill plus the plan's timely-filing limit (365
+days when no plan is on file): the limit runs from each date of service, so a claim filed after the earliest
+line's limit would lose that line. Thirty days before it the worker e-mails the payer once, with no client data, for a
 claim not yet submitted or one the insurer wants more information on.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from piccolo.query.functions.aggregate import Max
+from piccolo.query.functions.aggregate import Min
 
 from portal.audit import services as audit
 from portal.billing.agreements import _dollars_to_cents
@@ -130,15 +131,15 @@ async def superbill_access(principal: Principal, superbill: dict[str, Any], *, w
 # --------------------------------------------------------------------------- deadlines
 
 
-async def last_service_dates(superbill_ids: list[int]) -> dict[int, date]:
+async def first_service_dates(superbill_ids: list[int]) -> dict[int, date]:
     if not superbill_ids:
         return {}
     rows = (
-        await SuperbillLine.select(SuperbillLine.superbill, Max(SuperbillLine.service_date, alias="last"))
+        await SuperbillLine.select(SuperbillLine.superbill, Min(SuperbillLine.service_date, alias="first"))
         .where(SuperbillLine.superbill.is_in(superbill_ids))
         .group_by(SuperbillLine.superbill)
     )
-    return {row["superbill"]: _as_date(row["last"]) for row in rows if row["last"] is not None}
+    return {row["superbill"]: _as_date(row["first"]) for row in rows if row["first"] is not None}
 
 
 def _as_date(value: Any) -> date:
@@ -152,20 +153,20 @@ async def timely_filing_days(client_ids: list[int]) -> dict[int, int]:
     return {row["client"]: int(row["timely_filing_days"]) for row in rows}
 
 
-def deadline_from(last_service: date | None, period: str, days: int | None) -> date:
-    """The last date of service (or the period's last day, for a superbill without lines) plus the limit."""
-    if last_service is None:
+def deadline_from(first_service: date | None, period: str, days: int | None) -> date:
+    """The earliest date of service (or the period's first day, for a superbill without lines) plus the limit."""
+    if first_service is None:
         year, month = (int(part) for part in period.split("-"))
-        last_service = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
-    return last_service + timedelta(days=days or DEFAULT_TIMELY_FILING_DAYS)
+        first_service = date(year, month, 1)
+    return first_service + timedelta(days=days or DEFAULT_TIMELY_FILING_DAYS)
 
 
 async def filing_deadlines(superbills: list[dict[str, Any]]) -> dict[int, date]:
     """Superbill id -> its timely-filing deadline (two queries, whatever the number of superbills)."""
-    last = await last_service_dates([row["id"] for row in superbills])
+    first = await first_service_dates([row["id"] for row in superbills])
     limits = await timely_filing_days(sorted({row["client"] for row in superbills}))
     return {
-        row["id"]: deadline_from(last.get(row["id"]), row["period"], limits.get(row["client"])) for row in superbills
+        row["id"]: deadline_from(first.get(row["id"]), row["period"], limits.get(row["client"])) for row in superbills
     }
 
 

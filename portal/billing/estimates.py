@@ -9,13 +9,17 @@
     maximum: anything above it is paid by the plan
     HMO and EPO plans: 0, with that reason.
 
+Months of one benefit year (the calendar year) are estimated in order, each starting from what the months before
+it left of the deductible and of the out-of-pocket maximum (`estimate_year`): the plan's "met so far" figures are
+what was met before the first of them, so a family's third month does not count the deductible a second time.
+
 It is an estimate, never a promise: every page that shows it says so. Pure functions; no database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from portal.billing.insurance import NO_OON_PLAN_TYPES, PLAN_TYPES, Benefits
 
@@ -105,3 +109,22 @@ def estimate_reimbursement(benefits: Benefits, lines: Iterable[ServiceLine]) -> 
         codes_without_allowed=missing,
         capped_by_out_of_pocket=capped,
     )
+
+
+def estimate_year(benefits: Benefits, months: Sequence[Iterable[ServiceLine]]) -> list[Estimate]:
+    """One estimate per month of one benefit year, oldest first: each month's deductible applied and member's
+    share count toward the months after it (never past the deductible or the out-of-pocket maximum)."""
+    estimates: list[Estimate] = []
+    running = benefits
+    for lines in months:
+        estimate = estimate_reimbursement(running, lines)
+        estimates.append(estimate)
+        member_share = estimate.deductible_applied_cents + estimate.coinsurance_cents
+        running = replace(
+            running,
+            deductible_met_cents=min(
+                running.deductible_cents, running.deductible_met_cents + estimate.deductible_applied_cents
+            ),
+            out_of_pocket_met_cents=running.out_of_pocket_met_cents + member_share,
+        )
+    return estimates

@@ -13,8 +13,8 @@ from tests.billing.family_billing_support import family
 from tests.billing.superbill_support import ready_november
 
 DEC_3 = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
-# The last date of service in November is the 24th; the plan's timely-filing limit is 180 days.
-DEADLINE = "2027-05-23"
+# The earliest date of service in November is the 3rd; the plan's timely-filing limit is 180 days.
+DEADLINE = "2027-05-02"
 
 
 async def issued_november(

@@ -32,15 +32,15 @@ async def test_one_reminder_thirty_days_before_the_deadline(
         data={"status": "submitted", "claim_number": "B", "submitted_on": "2026-12-03"},
     )
     assert filed.status_code == 303
-    assert {str(r["filing_deadline"]) for r in await Claim.select()} == {"2027-05-23"}
+    assert {str(r["filing_deadline"]) for r in await Claim.select()} == {"2027-05-02"}
 
-    clock.set(datetime(2027, 4, 22, 17, 0, tzinfo=UTC))  # 31 days before
+    clock.set(datetime(2027, 4, 1, 17, 0, tzinfo=UTC))  # 31 days before
     assert await claims.send_deadline_reminders() == 0
     await client.login_as(pat)  # months later: a new session
     page = await client.get(f"/family/billing/superbills/{sid}")
-    assert "Coming up" not in page.text and "April 23, 2027" in page.text
+    assert "Coming up" not in page.text and "April 2, 2027" in page.text
 
-    clock.set(datetime(2027, 4, 24, 17, 0, tzinfo=UTC))  # 29 days before
+    clock.set(datetime(2027, 4, 3, 17, 0, tzinfo=UTC))  # 29 days before
     report = await run_once()
     assert report.claim_reminders == 1
     [email] = await reminders()
@@ -68,10 +68,10 @@ async def test_no_reminder_after_the_deadline_or_for_a_filed_claim(
         f"/family/billing/superbills/{november['superbill_id']}/claims",
         data={"status": "pending", "submitted_on": "2026-12-03"},
     )
-    clock.set(datetime(2027, 5, 1, 17, 0, tzinfo=UTC))
+    clock.set(datetime(2027, 4, 20, 17, 0, tzinfo=UTC))
     assert await claims.send_deadline_reminders() == 0
     await Claim.update({Claim.status: "info_requested"}, force=True)
     assert await claims.send_deadline_reminders() == 1  # the insurer wants more before the deadline
-    clock.set(datetime(2027, 5, 25, 17, 0, tzinfo=UTC))
+    clock.set(datetime(2027, 5, 4, 17, 0, tzinfo=UTC))
     await Claim.update({Claim.reminder_sent_at: None}, force=True)
     assert await claims.send_deadline_reminders() == 0  # too late to remind

@@ -90,3 +90,19 @@ def test_cents_round_down_so_the_estimate_never_overstates() -> None:
     estimate = estimate_reimbursement(benefits, [ServiceLine("T1016", 1, 3_33)])
     assert estimate.plan_pays_cents == 1_66
     assert estimate.coinsurance_cents == 1_67
+
+
+def test_the_months_of_a_year_share_one_deductible_and_one_out_of_pocket_maximum() -> None:
+    """$600 of deductible left: the first month takes it all, the second pays coinsurance only, and the third
+    stops at what is left of the $5,000 out-of-pocket maximum ($1,000 met before the first month)."""
+    from portal.billing.estimates import estimate_year
+
+    big_month = [ServiceLine("T1016", 400, 20_000_00)]  # allowed 400 × $25 = $10,000
+    first, second, third = estimate_year(ppo(), [T1016_MONTH, T1016_MONTH, big_month])
+    assert (first.deductible_applied_cents, first.plan_pays_cents) == (600_00, 280_00)
+    assert (second.deductible_applied_cents, second.coinsurance_cents, second.plan_pays_cents) == (0, 300_00, 700_00)
+    # Met so far: $1,000 + $720 (first) + $300 (second) = $2,020 → $2,980 left of the maximum.
+    assert third.capped_by_out_of_pocket and third.member_pays_cents == 2980_00
+    assert third.plan_pays_cents == 10_000_00 - 2980_00
+    # Alone, the same month would have used the deductible again: that is what carrying it avoids.
+    assert estimate_reimbursement(ppo(), T1016_MONTH).deductible_applied_cents == 600_00

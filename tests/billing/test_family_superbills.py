@@ -48,12 +48,12 @@ async def test_pat_sees_the_month_with_its_estimate_and_deadline(
     assert "Superbill · November 2026" in page.text
     dollars = f"${expected // 100:,}.{expected % 100:02d}"
     assert f"Estimate {dollars}" in page.text
-    assert "File by May 23, 2027" in page.text
+    assert "File by May 2, 2027" in page.text
     assert 'id="claims-year-chart"' in page.text and 'data-key="estimated"' in page.text
     assert "2026 at a glance" in page.text
 
     detail = await client.get(f"/family/billing/superbills/{november['superbill_id']}")
-    assert dollars in detail.text and "Estimate only" in detail.text and "May 23, 2027" in detail.text
+    assert dollars in detail.text and "Estimate only" in detail.text and "May 2, 2027" in detail.text
     assert await audit_count("family.superbills.view", jordan["id"]) == 1
 
 
@@ -159,3 +159,41 @@ async def test_the_page_query_count_does_not_grow_with_superbills(
         page = await client.get("/family/billing/superbills")
     assert page.text.count("Superbill · ") == 8
     assert large.count == small.count
+
+
+async def test_an_earlier_month_of_the_year_uses_up_the_deductible_first(
+    client: Any, pat: Any, jordan: Any, november: dict[str, Any]
+) -> None:
+    """October's superbill (issued before) takes the deductible; November's estimate starts from what is left."""
+    from portal.billing.estimates import ServiceLine, estimate_reimbursement
+    from portal.billing.family_superbills import estimates_for
+    from portal.billing.insurance import Benefits
+
+    await ClientInsurance.update(
+        {ClientInsurance.allowed_percent: 80, ClientInsurance.oon_deductible_cents: 50_000}
+    ).where(ClientInsurance.client == jordan["id"])
+    base = november["superbill"]
+    rows = await Superbill.insert(
+        Superbill(client=base["client"], period="2026-10", statement_number=9001, invoice=base["invoice"],
+                  issued_on=date(2026, 11, 2), total_charge_cents=40_000, total_paid_cents=40_000,
+                  created_at=base["created_at"])
+    ).returning(Superbill.id)  # fmt: skip
+    await SuperbillLine.insert(
+        SuperbillLine(superbill=rows[0]["id"], service_date=date(2026, 10, 6), place_of_service="11", code="T1016",
+                      description="Case management", units=5, minutes=75, charge_cents=40_000)
+    )  # fmt: skip
+    estimates = await estimates_for([base])  # November alone is asked for; October is read for the deductible
+    november_estimate = estimates[base["id"]]
+    assert november_estimate is not None
+    # October: allowed 80 % of $400 = $320, all of it toward the $500 deductible; $180 is left for November.
+    assert november_estimate.deductible_applied_cents == min(18_000, november_estimate.allowed_cents)
+    plan = Benefits.of(await ClientInsurance.select().where(ClientInsurance.client == jordan["id"]).first())
+    lines = await SuperbillLine.select().where(SuperbillLine.superbill == base["id"])
+    alone = estimate_reimbursement(plan, [ServiceLine(x["code"], x["units"], x["charge_cents"]) for x in lines])
+    assert alone.deductible_applied_cents == min(50_000, alone.allowed_cents) > 18_000
+    assert november_estimate.plan_pays_cents > alone.plan_pays_cents
+
+    await client.login_as(pat)
+    page = await client.get(f"/family/billing/superbills/{base['id']}")
+    dollars = november_estimate.plan_pays_cents
+    assert f"${dollars // 100:,}.{dollars % 100:02d}" in page.text

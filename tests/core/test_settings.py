@@ -80,3 +80,44 @@ def test_a_bad_number_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTAL_SESSION_IDLE_MINUTES", "thirty")
     with pytest.raises(SettingsError, match="PORTAL_SESSION_IDLE_MINUTES must be a whole number"):
         load_settings()
+
+
+def test_production_refuses_a_chosen_clock() -> None:
+    from datetime import UTC, datetime
+
+    with pytest.raises(SettingsError, match="PORTAL_CLOCK_START"):
+        production(clock_start=datetime(2026, 12, 3, 15, tzinfo=UTC)).validate()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("next tuesday", "ISO 8601"), ("2026-12-03T15:00:00", "UTC offset")],
+)
+def test_a_clock_start_that_cannot_be_read_is_refused(monkeypatch: pytest.MonkeyPatch, raw: str, message: str) -> None:
+    monkeypatch.setenv("PORTAL_CLOCK_START", raw)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()
+
+
+def test_a_clock_start_puts_the_portal_on_that_day_and_lets_it_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demo or a browser journey can stand on a chosen day: utcnow() starts there and advances."""
+    import time
+    from datetime import UTC, datetime
+
+    from portal import clock
+    from portal.settings import apply_clock
+
+    monkeypatch.setenv("PORTAL_CLOCK_START", "2026-12-03T10:00:00-05:00")
+    settings = load_settings()
+    assert settings.clock_start == datetime(2026, 12, 3, 15, tzinfo=UTC)
+    previous = clock.current_clock()
+    try:
+        apply_clock(settings)
+        first = clock.utcnow()
+        time.sleep(0.01)
+        apply_clock(settings)  # the CLI and then the app apply it: the clock keeps running, not restarted
+        second = clock.utcnow()
+        assert datetime(2026, 12, 3, 15, tzinfo=UTC) <= first < second < datetime(2026, 12, 3, 15, 1, tzinfo=UTC)
+        assert clock.local_today("America/New_York").isoformat() == "2026-12-03"
+    finally:
+        clock.set_clock(previous)

@@ -86,6 +86,21 @@ def live_server() -> Iterator[harness.LiveServer]:
         harness.cleanup(server)
 
 
+# The superbill journey's day: November 2026 has ended, been billed, paid, and its superbill issued (December 2nd).
+DECEMBER_3 = "2026-12-03T15:00:00Z"
+
+
+@pytest.fixture(scope="session")
+def december_server() -> Iterator[harness.LiveServer]:
+    """A second portal whose demo and clock stand on December 3, 2026 (PORTAL_CLOCK_START), whatever today is."""
+    server = harness.prepare(ENGINE, extra_env={"PORTAL_CLOCK_START": DECEMBER_3})
+    try:
+        harness.start(server)
+        yield server
+    finally:
+        harness.cleanup(server)
+
+
 @pytest.fixture(scope="package")
 def browser(chromium_executable: Path) -> Iterator[Any]:
     # Package scope, not session: while Playwright's sync API is alive it keeps an event loop running in this
@@ -130,6 +145,18 @@ def phone_page(browser: Any, live_server: harness.LiveServer, request: pytest.Fi
     """A phone-sized page (390x844, touch) in a fresh browser context."""
     small_page = _new_page(
         browser, live_server, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    yield small_page
+    _close(request, small_page, "phone")
+
+
+@pytest.fixture
+def december_phone_page(
+    browser: Any, december_server: harness.LiveServer, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """A phone (390x844, touch) on the December 3, 2026 portal."""
+    small_page = _new_page(
+        browser, december_server, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, device_scale_factor=2
     )
     yield small_page
     _close(request, small_page, "phone")

@@ -143,8 +143,9 @@ def _server_env(work_dir: Path, database_url: str, port: int) -> dict[str, str]:
     return env
 
 
-def prepare(engine: str) -> LiveServer:
-    """Create the database and the server's directories; migrate and load the demo practice."""
+def prepare(engine: str, extra_env: dict[str, str] | None = None) -> LiveServer:
+    """Create the database and the server's directories; migrate and load the demo practice. `extra_env`:
+    PORTAL_* settings of this server only (PORTAL_CLOCK_START puts its demo and its clock on a chosen day)."""
     work_dir = Path(tempfile.mkdtemp(prefix="portal-e2e-"))
     port = free_port()
     pg_server_url: str | None = None
@@ -169,7 +170,7 @@ def prepare(engine: str) -> LiveServer:
         work_dir=work_dir,
         port=port,
         database_url=database_url,
-        env=_server_env(work_dir, database_url, port),
+        env={**_server_env(work_dir, database_url, port), **(extra_env or {})},
         pg_server_url=pg_server_url,
         pg_database=pg_database,
     )

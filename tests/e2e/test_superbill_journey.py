@@ -1,18 +1,18 @@
-"""Superbills for the family, end to end on a phone: Pat opens Billing, goes to Superbills and claims, opens the
-latest month's superbill, downloads it (a PNG of the PDF's first page, made with pdftoppm, is kept with the
+"""Superbills for the family, end to end on a phone: Pat opens Billing, goes to Superbills and claims, opens
+November's superbill, downloads it (a PNG of the PDF's first page, made with pdftoppm, is kept with the
 screenshots), records the claim he sent to his plan, and sees the reimbursement estimate and the filing deadline.
 
-Which month: the demo bills the four months before this one and Pat pays each; a month's superbill is issued once
-the month has ended. The current month (November 2026 on the demo's calendar) is still running and not yet billed,
-so there is no November superbill: the journey uses the latest paid month that has ended (October 2026 when run
-in November 2026). The claim it records is on that superbill, which no other journey looks at.
+Which day: a month's superbill is issued once the month has ended and its retainer is paid. This journey runs on a
+portal of its own whose demo and clock stand on December 3, 2026 (PORTAL_CLOCK_START, the `december_server`
+fixture): November 2026 was billed on the 1st, paid by Pat, and its superbill issued on December 2, whatever the
+day the suite runs. The claim it records is on that superbill, which no other journey looks at.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from tests.e2e.harness import LiveServer
 
 PAT = "pat@example.com"
 CLAIM_NUMBER = "HZN-26-0107733"
+MAILED_ON = date(2026, 12, 2)
 
 
 def sign_in(page: Any, email: str, password: str) -> None:
@@ -45,22 +46,19 @@ def first_page_png(pdf: Path, directory: Path) -> Path:
     return png
 
 
-def test_pat_downloads_the_latest_paid_months_superbill_records_a_claim_and_sees_estimate_and_deadline(
-    phone_page: Any, live_server: LiveServer, screenshot: Screenshot
+def test_pat_downloads_novembers_superbill_records_a_claim_and_sees_estimate_and_deadline(
+    december_phone_page: Any, december_server: LiveServer, screenshot: Screenshot
 ) -> None:
-    page = phone_page
-    sign_in(page, PAT, live_server.password)
+    page = december_phone_page
+    sign_in(page, PAT, december_server.password)
     page.goto("/family/billing")
     page.get_by_role("link", name="Superbills and claims").first.click()
     expect(page.get_by_role("heading", name="Superbills and claims")).to_be_visible()
     artifacts = screenshot(page, "superbills").parent
 
     latest = page.locator(".superbill-cards a").first
-    title = latest.locator(".invoice-title").inner_text()
-    match = re.search(r"Superbill · (\w+ \d{4})", title)
-    assert match is not None, title
-    month = match.group(1)
-    assert month != date.today().strftime("%B %Y")  # the running month has no superbill yet
+    expect(latest.locator(".invoice-title")).to_contain_text("Superbill · November 2026")  # the newest first
+    month = "November 2026"
     expect(latest).to_contain_text("Estimate $")
     expect(latest).to_contain_text("File by")
     expect(page.locator("#claims-year-chart")).to_be_visible()
@@ -86,9 +84,9 @@ def test_pat_downloads_the_latest_paid_months_superbill_records_a_claim_and_sees
     deadline = page.locator("#filing-deadline").inner_text()
     assert re.match(r"[A-Z][a-z]+ \d{1,2}, \d{4}", deadline), deadline
 
-    # Pat records the claim he mailed yesterday (a date in the past wherever the practice's time zone is).
+    # Pat records the claim he mailed yesterday, December 2 on this portal's calendar.
     form = page.locator("form").filter(has=page.get_by_role("button", name="Record claim"))
-    form.get_by_label("Submitted on").fill((date.today() - timedelta(days=1)).isoformat())
+    form.get_by_label("Submitted on").fill(MAILED_ON.isoformat())
     form.get_by_label("Claim number").fill(CLAIM_NUMBER)
     form.get_by_label("Status").select_option("submitted")
     form.get_by_role("button", name="Record claim").click()
