@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from portal.billing.money import HoursBalance, Period, describe_minutes, hours_balances
-from portal.billing.run import payers_of, usage_by_client_month
+from portal.billing.run import archived_clients, payers_of, usage_by_client_month
 from portal.billing.tables import HoursAlert, Invoice, RetainerAgreement
 from portal.clock import local_today, utcnow
 from portal.core.services import get_practice
@@ -213,9 +213,11 @@ async def check_hours_alerts(today: date | None = None) -> int:
         & (RetainerAgreement.start_date <= today)
         & (RetainerAgreement.end_date.is_null() | (RetainerAgreement.end_date >= today))
     )
+    archived = await archived_clients([a["client"] for a in agreements])  # hidden everywhere: no alert either
     by_client: dict[int, dict[str, Any]] = {}
     for agreement in agreements:
-        by_client.setdefault(agreement["client"], agreement)
+        if agreement["client"] not in archived:
+            by_client.setdefault(agreement["client"], agreement)
     if not by_client:
         return 0
     sent = {

@@ -18,7 +18,7 @@ from portal.billing import gateway
 from portal.billing.invoicing import InvoiceExists, IssueNow, LineDraft, create_invoice, issue_invoice, lines_for
 from portal.billing.money import Period, hours_balances
 from portal.billing.tables import BillingRun, Expense, Invoice, RetainerAgreement
-from portal.cases.tables import Relative, TimeEntry
+from portal.cases.tables import Client, Relative, TimeEntry
 from portal.clock import local_today, utcnow
 from portal.core.services import get_practice
 from portal.db import is_sqlite, write_transaction
@@ -79,6 +79,15 @@ async def agreements_overlapping(period: Period) -> list[dict[str, Any]]:
         )
         .order_by(RetainerAgreement.id)
     )
+
+
+async def archived_clients(client_ids: list[int]) -> set[int]:
+    if not client_ids:
+        return set()
+    rows = await Client.select(Client.id).where(
+        Client.id.is_in(sorted(set(client_ids))) & Client.archived_at.is_not_null()
+    )
+    return {int(row["id"]) for row in rows}
 
 
 async def usage_by_client_month(client_ids: list[int], since: date, until: date) -> dict[int, dict[Period, int]]:
@@ -143,15 +152,24 @@ async def plan_period(period: Period) -> tuple[list[PlannedInvoice], list[dict[s
         for row in await Invoice.select(Invoice.agreement).where(Invoice.period == str(period))
         if row["agreement"] is not None
     }
-    billable = [a for a in agreements if a["status"] in {"active", "ended"} and a["id"] not in existing]
+    # An archived client is hidden everywhere: the run names their agreement instead of billing a client nobody
+    # can see (end the agreement, or bring the client back, to settle it).
+    archived = await archived_clients([a["client"] for a in agreements])
+    billable = [
+        a
+        for a in agreements
+        if a["status"] in {"active", "ended"} and a["id"] not in existing and a["client"] not in archived
+    ]
     skipped = [
         {
             "agreement": a["id"],
             "client": a["client"],
-            "reason": {"draft": "not active yet (draft)", "paused": "paused"}.get(a["status"], a["status"]),
+            "reason": "the client is archived"
+            if a["client"] in archived
+            else {"draft": "not active yet (draft)", "paused": "paused"}.get(a["status"], a["status"]),
         }
         for a in agreements
-        if a["status"] not in {"active", "ended"} and a["id"] not in existing
+        if a["id"] not in existing and (a["status"] not in {"active", "ended"} or a["client"] in archived)
     ]
     earliest = min((a["start_date"] for a in billable), default=period.first_day)
     usage = await usage_by_client_month([a["client"] for a in billable], earliest, period.last_day)

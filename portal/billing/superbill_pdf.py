@@ -128,8 +128,25 @@ def superbill_html(snapshot: dict[str, Any], signature: str = "", *, cover: bool
     first (every issued superbill has it; without it, only the superbill page, e.g. to time it)."""
     lines_header, lines_body = lines_block(snapshot["lines"])
     return _ENVIRONMENT.get_template("pdf.html").render(
-        s=snapshot, signature=signature, cover=cover, lines_header=lines_header, lines_body=lines_body
+        s=snapshot,
+        signature=signature,
+        cover=cover,
+        lines_header=lines_header,
+        lines_body=lines_body,
+        file_by=file_by(snapshot),
     )
+
+
+def file_by(snapshot: dict[str, Any]) -> date | None:
+    """The timely-filing deadline printed on the cover: the earliest date of service plus the plan's limit (the
+    same rule as the claim tracker's, portal.billing.claims.deadline_from)."""
+    from portal.billing.claims import deadline_from
+
+    days = (snapshot.get("insured") or {}).get("timely_filing_days")
+    dates = [date.fromisoformat(str(line["service_date"])[:10]) for line in snapshot.get("lines") or []]
+    if not days or not dates:
+        return None
+    return deadline_from(min(dates), str(snapshot.get("period", "")), int(days))
 
 
 def render_superbill_sync(snapshot: dict[str, Any], signature: str = "", *, cover: bool = True) -> bytes:

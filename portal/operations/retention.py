@@ -25,15 +25,16 @@ from piccolo.query.methods.select import Select
 from piccolo.query.methods.update import Update
 from piccolo.table import Table
 
+from portal.accounts.tables import EmailToken, RecoveryCode, User, UserSession
 from portal.audit import services as audit
-from portal.cases.tables import Client, Note, TimeEntry
+from portal.cases.tables import Client, Note, Relative, TimeEntry
 from portal.clock import local_today, utcnow
 from portal.core.services import get_practice
 from portal.db import write_transaction
 from portal.errors import Invalid, NotFound
 from portal.files.tables import StoredFile
 from portal.operations.tables import DEFAULT_RETENTION_YEARS, LegalHold, RetentionPolicy
-from portal.policy import MAX_ROW_ID, Action, Principal, require
+from portal.policy import MAX_ROW_ID, Action, Principal, Role, require
 from portal.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -331,6 +332,7 @@ class PurgeResult:
     client_id: int
     rows: dict[str, int]
     files: int
+    family_accounts: int = 0  # relatives' logins closed because they were family of no other client
 
     @property
     def total_rows(self) -> int:
@@ -365,6 +367,48 @@ def _file_path(file_uuid: str) -> Path:
     return get_settings().files_dir / file_uuid[:2] / file_uuid
 
 
+async def _family_accounts(relative_ids: set[int]) -> set[int]:
+    ids: set[int] = set()
+    for chunk in _chunks(relative_ids):
+        rows = await Relative.select(Relative.user).where(Relative.id.is_in(chunk) & Relative.user.is_not_null())
+        ids.update(int(row["user"]) for row in rows)
+    return ids
+
+
+async def _close_orphaned_family_accounts(user_ids: set[int]) -> int:
+    """A relative's login outlives the client's records only while it is a relative of another client: the
+    rest are closed and emptied (name and e-mail replaced, password, MFA, sessions and tokens gone), so nothing
+    left says who was family of a client the practice no longer holds. The row stays for the audit log's ids."""
+    if not user_ids:
+        return 0
+    still_family = {
+        int(row["user"]) for row in await Relative.select(Relative.user).where(Relative.user.is_in(sorted(user_ids)))
+    }
+    closing = sorted(
+        int(row["id"])
+        for row in await User.select(User.id).where(
+            User.id.is_in(sorted(user_ids - still_family)) & (User.role == Role.FAMILY.value)
+        )
+    )
+    now = utcnow()
+    for user_id in closing:
+        await User.update(
+            {
+                User.email: f"closed-account-{user_id}@invalid.example",
+                User.name: "Closed account",
+                User.password_hash: None,
+                User.active: False,
+                User.deactivated_at: now,
+                User.mfa_enabled: False,
+                User.mfa_secret_encrypted: None,
+            }
+        ).where(User.id == user_id)
+    if closing:
+        for table in (UserSession, RecoveryCode, EmailToken):
+            await table.delete().where(table.user.is_in(closing))
+    return len(closing)
+
+
 async def purge_client(principal: Principal, client_id: int, *, today: date | None = None) -> PurgeResult:
     """Delete every record of an archived client past retention and not on hold; audited by id only."""
     require(principal, Action.RECORDS_RETENTION)
@@ -384,6 +428,7 @@ async def purge_client(principal: Principal, client_id: int, *, today: date | No
         if add_years(last, years) > today:
             raise Invalid(f"This client's retention period runs until {add_years(last, years).isoformat()}.")
         collected = await client_rows(client_id)
+        family_users = await _family_accounts(collected.get(Relative, set()))
         file_ids = await _referenced_files(collected)
         # Nullable links between the rows being deleted are cleared first, so the order only has to respect
         # the required ones (self-references such as an addendum of an addendum included).
@@ -397,6 +442,7 @@ async def purge_client(principal: Principal, client_id: int, *, today: date | No
             for chunk in _chunks(collected[table]):
                 await Delete(table=table).where(table._meta.primary_key.is_in(chunk))
             counts[table._meta.tablename] = len(collected[table])
+        closed_accounts = await _close_orphaned_family_accounts(family_users)
         orphaned = file_ids - await _still_referenced(file_ids)
         if orphaned:
             for chunk in _chunks(orphaned):
@@ -410,7 +456,7 @@ async def purge_client(principal: Principal, client_id: int, *, today: date | No
             resource_type="client",
             resource_id=client_id,
             client_id=client_id,
-            detail={"rows": sum(counts.values()), "files": len(doomed_files)},
+            detail={"rows": sum(counts.values()), "files": len(doomed_files), "family_accounts": closed_accounts},
         )
     removed = 0
     for file_uuid in doomed_files:
@@ -419,7 +465,7 @@ async def purge_client(principal: Principal, client_id: int, *, today: date | No
             removed += 1
         except FileNotFoundError:
             log.warning("purge: stored file %s was already missing", file_uuid)
-    return PurgeResult(client_id=client_id, rows=counts, files=removed)
+    return PurgeResult(client_id=client_id, rows=counts, files=removed, family_accounts=closed_accounts)
 
 
 async def purge_due(principal: Principal, *, dry_run: bool = False) -> tuple[RetentionOverview, list[PurgeResult]]:

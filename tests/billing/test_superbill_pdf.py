@@ -69,6 +69,8 @@ async def test_the_superbill_pdf(
         assert box in text, box
     assert "Jordan Rivera" in text and "HZN123456789" in text and "GRP-7781" in text
     assert "How to submit it" in text and "Horizon Claims, PO Box 1609" in text  # the family's cover page
+    # The filing deadline on the cover: the earliest date of service (November 3rd) plus the plan's 180 days.
+    assert "180 days from each date of service, so by May 2, 2027 for all of them" in text
     assert "Page 1 of 2" in text and "Page 2 of 2" in text
     assert "Paid in full: $8,500.00 received 12/02/2026 (a monthly retainer; $805.00 of it applies" in text
     for secret in (NOTE_TEXT, ENTRY_TEXT, "relapse", "Blue Ridge", "Weekly call"):

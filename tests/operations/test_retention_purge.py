@@ -71,7 +71,7 @@ async def test_purge_deletes_every_record_of_the_client_and_nothing_else(
     assert await AuditEvent.count().where(AuditEvent.client_id == jordan["id"]) >= events_about_jordan + 1
     event = await AuditEvent.select().where(AuditEvent.action == "retention.purge").first()
     assert event["client_id"] == jordan["id"] and event["resource_id"] == str(jordan["id"])
-    assert set(json.loads(event["detail"])) == {"rows", "files"}
+    assert set(json.loads(event["detail"])) == {"rows", "files", "family_accounts"}
     assert "Jordan" not in event["detail"] and "PURGE" not in event["detail"]
     report = await verify_chain()
     assert report.intact, report.reason
@@ -152,3 +152,36 @@ async def test_the_owner_purges_from_the_retention_page_after_confirming(
     assert purged.status_code == 303
     assert not await Client.exists().where(Client.id == jordan["id"])
     assert "No archived clients" in (await client.get("/retention")).text
+
+
+async def test_purge_closes_the_family_logins_that_were_family_of_that_client_only(
+    db: None, clock: Any, olivia: dict[str, Any], jordan: dict[str, Any], taylor: dict[str, Any],
+    pat: dict[str, Any], sam: dict[str, Any],
+) -> None:  # fmt: skip
+    """Sam was family of Jordan only: the login is closed and emptied. Pat is also Taylor's relative here, and
+    Robin is Taylor's only: both keep their accounts as they were."""
+    from portal.accounts import sessions
+    from portal.accounts.tables import User, UserSession
+    from portal.cases.tables import Relative
+    from portal.clock import utcnow
+
+    await Relative.insert(
+        Relative(client=taylor["id"], user=pat["id"], name="Pat Rivera", email=pat["email"], created_at=utcnow())
+    )
+    await sessions.create_session(sam["id"], mfa_verified=False, ip="127.0.0.1", user_agent="test")
+    robin_before = await User.select().where(User.email == "robin@example.com").first()
+
+    await retention.archive_client(owner(olivia), jordan["id"])
+    clock.advance(days=EIGHT_YEARS)
+    result = await retention.purge_client(owner(olivia), jordan["id"])
+
+    assert result.family_accounts == 1
+    closed = await User.select().where(User.id == sam["id"]).first()
+    assert closed["active"] is False and closed["password_hash"] is None and closed["mfa_secret_encrypted"] is None
+    assert closed["name"] == "Closed account" and "sam" not in closed["email"] and "Sam" not in closed["name"]
+    assert await UserSession.count().where(UserSession.user == sam["id"]) == 0
+    kept = await User.select().where(User.id == pat["id"]).first()
+    assert (kept["email"], kept["active"], kept["password_hash"]) == (pat["email"], True, pat["password_hash"])
+    assert await User.select().where(User.email == "robin@example.com").first() == robin_before
+    event = await AuditEvent.select().where(AuditEvent.action == "retention.purge").first()
+    assert json.loads(event["detail"])["family_accounts"] == 1
