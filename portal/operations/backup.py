@@ -31,6 +31,7 @@ from pathlib import Path
 import asyncpg
 
 from portal.clock import utcnow
+from portal.db import PortalSQLiteEngine, get_engine
 from portal.operations import databases
 from portal.operations.backup_crypto import BackupCryptoError, check_key, decrypt_stream, encrypt_stream
 from portal.operations.databases import OperationFailed
@@ -303,6 +304,10 @@ async def restore_into(
         if target.engine == "sqlite":
             assert target.path is not None
             _restore_sqlite(unpacked / SQLITE_MEMBER, Path(target.path))
+            # Connections kept open by this process point at the file that was replaced: let them go.
+            engine = get_engine()
+            if isinstance(engine, PortalSQLiteEngine):
+                await engine.close_idle()
         else:
             assert target.dsn is not None
             await _restore_postgres(unpacked / POSTGRES_MEMBER, target.dsn)
