@@ -222,6 +222,11 @@ def is_database_unavailable(exc: BaseException) -> bool:
     """The database is down, restarting or busy past our wait: worth a 503 and a retry, not a 500 and a bug hunt."""
     if isinstance(exc, sqlite3.OperationalError):
         return "locked" in str(exc) or "busy" in str(exc)
+    if isinstance(exc, asyncpg.exceptions.InternalClientError):
+        # A pooled connection whose server went away mid-query is left mid-operation, and the next use (often the
+        # pool's own reset) says "cannot switch to state N; another operation (M) is in progress" (seen in
+        # bench/load_test.py --engines postgres-restart). Any other internal client error stays a bug (a 500).
+        return "another operation" in str(exc)
     return isinstance(
         exc,
         (

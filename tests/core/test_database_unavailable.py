@@ -18,6 +18,9 @@ FAULTS: dict[str, BaseException] = {
     "pg-shutdown": asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
     "pg-connection-gone": asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"),
     "pg-refused": ConnectionRefusedError(111, "Connection refused"),
+    "pg-broken-mid-query": asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 15; another operation (2) is in progress"
+    ),
     "sqlite-locked": sqlite3.OperationalError("database is locked"),
     "bug": ZeroDivisionError("division by zero"),
 }
@@ -34,7 +37,9 @@ async def answer(name: str) -> httpx.Response:
         return await http.get(f"/api/v1/faults/{name}")
 
 
-@pytest.mark.parametrize("name", ["pg-restarting", "pg-shutdown", "pg-connection-gone", "pg-refused", "sqlite-locked"])
+@pytest.mark.parametrize(
+    "name", ["pg-restarting", "pg-shutdown", "pg-connection-gone", "pg-refused", "pg-broken-mid-query", "sqlite-locked"]
+)
 async def test_an_unavailable_database_answers_503_with_retry_after(name: str) -> None:
     response = await answer(name)
     assert response.status_code == 503
@@ -54,3 +59,11 @@ async def test_a_sqlite_error_that_is_not_a_lock_is_a_bug() -> None:
         assert (await answer("sqlite-syntax")).status_code == 500
     finally:
         del FAULTS["sqlite-syntax"]
+
+
+async def test_another_internal_client_error_is_a_bug() -> None:
+    FAULTS["pg-internal"] = asyncpg.exceptions.InternalClientError("unexpected data type of composite type attribute")
+    try:
+        assert (await answer("pg-internal")).status_code == 500
+    finally:
+        del FAULTS["pg-internal"]
