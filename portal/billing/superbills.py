@@ -60,6 +60,7 @@ from portal.core.services import get_practice
 from portal.db import is_unique_violation, read_snapshot, write_transaction
 from portal.errors import DomainError, NotFound
 from portal.policy import MAX_ROW_ID, Action, Principal, Role, can, require
+from portal.templating import money
 
 LETTERS = "ABCDEFGHIJKL"
 MAX_POINTERS = 4
@@ -393,7 +394,7 @@ async def build_preview(client_id: int, period_text: str) -> SuperbillPreview:
         shares = allocate(full_rates, services_paid)
         if services_paid > full_total and full_total > 0:
             notes.append(
-                f"Of {services_paid / 100:,.2f} paid, {full_total / 100:,.2f} covers the coded services at full rate; "
+                f"Of {money(services_paid)} paid, {money(full_total)} covers the coded services at full rate; "
                 "the rest pays for retainer time that is not billed to an insurer."
             )
         charges, paid = shares, shares

@@ -57,6 +57,8 @@ async def test_issue_once_with_the_next_number(
     assert await Superbill.count() == 1
     preview = await preview_superbill(bea_principal(bea), jordan["id"], "2026-11")
     assert preview.issued_number == 42 and not preview.can_issue
+    # $8,500 paid for $805 of services at full rate: the page says where the rest went, in dollars.
+    assert "Of $8,500.00 paid, $805.00 covers the coded services at full rate" in " ".join(preview.notes)
 
     actions = [row["action"] for row in await AuditEvent.select(AuditEvent.action).order_by(AuditEvent.seq)]
     assert "superbill.issue" in actions and "superbill.preview" in actions
