@@ -19,6 +19,7 @@ from portal.db import is_unique_violation, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
 from portal.policy import Action, Principal, require
 from portal.settings import get_settings
+from portal.templating import money
 from portal.validation import Checker
 
 PAYMENT_METHODS = {
@@ -298,7 +299,7 @@ async def record_offline_payment(principal: Principal, invoice_id: int, data: di
         if invoice["status"] not in {"open"}:
             raise Conflict(f"A payment can only be recorded against an open invoice (this one is {invoice['status']}).")
         if amount > balance_of(invoice):
-            raise Invalid(amount_cents=f"More than the balance of {balance_of(invoice) / 100:,.2f}.")
+            raise Invalid(amount_cents=f"More than the balance of {money(balance_of(invoice))}.")
         payment_id = await apply_payment(
             invoice_id,
             amount,

@@ -17,6 +17,7 @@ from portal.clock import utcnow
 from portal.db import is_sqlite, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
 from portal.policy import Action, Principal, require
+from portal.templating import money
 from portal.validation import Checker
 
 STRIPE_METHODS = {"card", "bank"}
@@ -64,7 +65,7 @@ async def _new_refund_key(payment_id: int, amount: int) -> str:
 def _check_refundable(payment: dict[str, Any], amount: int) -> dict[str, Any]:
     refundable = int(payment["amount_cents"]) - int(payment["refunded_cents"])
     if amount > refundable:
-        raise Invalid(amount_cents=f"At most {refundable / 100:,.2f} of this payment can still be refunded.")
+        raise Invalid(amount_cents=f"At most {money(refundable)} of this payment can still be refunded.")
     return payment
 
 

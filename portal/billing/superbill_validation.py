@@ -19,6 +19,7 @@ from stdnum import luhn
 from stdnum.us import ein, ssn
 
 from portal.billing.catalogue import CODE_PATTERN, PLACES_OF_SERVICE
+from portal.templating import money
 
 
 def npi_is_valid(npi: str) -> bool:
@@ -130,7 +131,5 @@ def check_totals(total_charge: int, total_paid: int, *, paid_in_full: bool, reas
     if not paid_in_full:
         return [reason or "The month is not paid in full: a superbill needs proof of payment and no balance."]
     if total_paid != total_charge:
-        return [
-            f"The amount paid ({total_paid / 100:,.2f}) does not equal the total charge ({total_charge / 100:,.2f})."
-        ]
+        return [f"The amount paid ({money(total_paid)}) does not equal the total charge ({money(total_charge)})."]
     return []

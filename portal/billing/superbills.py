@@ -46,6 +46,7 @@ from portal.billing.tables import (
     Invoice,
     InvoiceLine,
     Payment,
+    RetainerAgreement,
     ServiceCode,
     StatementCounter,
     Superbill,
@@ -382,7 +383,7 @@ async def build_preview(client_id: int, period_text: str) -> SuperbillPreview:
             amount = sum(_unpaid(row) for row in due)
             paid_in_full = False
             unpaid_reason = (
-                f"{period_label} is not paid in full: {amount / 100:,.2f} is still due on invoice "
+                f"{period_label} is not paid in full: {money(amount)} is still due on invoice "
                 f"{', '.join(str(row['number']) for row in due)}. A superbill needs proof of payment and no balance."
             )
         elif services_paid <= 0:
@@ -715,6 +716,36 @@ async def list_superbills(principal: Principal, client_id: int) -> list[dict[str
     )
     await audit.record(principal, "superbill.list", resource_type="client", resource_id=client_id, client_id=client_id)
     return list(rows)
+
+
+async def superbill_clients(principal: Principal, *, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+    """Clients with a retainer (not archived), by name, one page of them, each with its latest issued superbill
+    (period, statement number) and how many it has: three queries, whatever the page size. Lists names only,
+    as the billing pages do; each client's own page is audited when opened."""
+    require(principal, Action.SUPERBILLS_READ)
+    where = Client.id.is_in(RetainerAgreement.select(RetainerAgreement.client)) & not_archived()
+    total = await Client.count().where(where)
+    rows = list(
+        await Client.select(Client.id, Client.legal_name)
+        .where(where)
+        .order_by(Client.legal_name)
+        .order_by(Client.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    issued: dict[int, list[dict[str, Any]]] = {}
+    if rows:
+        for row in (
+            await Superbill.select(Superbill.client, Superbill.period, Superbill.statement_number)
+            .where(Superbill.client.is_in([r["id"] for r in rows]) & (Superbill.status == "issued"))
+            .order_by(Superbill.period, ascending=False)
+        ):
+            issued.setdefault(row["client"], []).append(row)
+    for row in rows:
+        mine = issued.get(row["id"], [])
+        row["superbills"] = len(mine)
+        row["latest"] = {**mine[0], "period_label": Period.parse(str(mine[0]["period"])).label} if mine else None
+    return rows, total
 
 
 async def statement_number(superbill_id: int) -> int:

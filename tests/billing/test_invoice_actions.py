@@ -70,7 +70,7 @@ async def test_a_payment_above_the_balance_is_refused_with_a_message(
         data={"amount": "9000", "method": "check", "reference": "", "received_on": "2026-12-03"},
     )
     assert response.status_code == 400
-    assert "More than the balance of 8,500.00." in response.text
+    assert "More than the balance of $8,500.00." in response.text
     assert 'id="f-amount-error"' in response.text
     assert await Payment.count() == 0 and (await reload(invoice))["status"] == "open"
 

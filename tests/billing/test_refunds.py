@@ -77,7 +77,7 @@ async def test_a_full_refund_after_a_partial_one_refunds_the_rest(
     assert (await payment(card_payment["id"]))["refunded_cents"] == 850_000
     charge = charge_of(fake_stripe, card_payment)
     assert charge["refunded"] is True
-    with pytest.raises(Invalid, match=r"At most 0\.00"):
+    with pytest.raises(Invalid, match=r"At most \$0\.00"):
         await refund_payment(bea_principal(bea), card_payment["id"], 1, "Nothing left")
 
 

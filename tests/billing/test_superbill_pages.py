@@ -45,7 +45,7 @@ async def test_preview_refuse_then_issue(
 
     page = await client.get(f"/billing/superbills/clients/{jordan['id']}?period=2026-11")
     assert page.status_code == 200
-    assert "November 2026 is not paid in full: 3,500.00 is still due" in page.text
+    assert "November 2026 is not paid in full: $3,500.00 is still due" in page.text
     assert "Issue the superbill" not in page.text  # no button while a problem stands
     assert "T1016" in page.text and "None issued yet." in page.text
 

@@ -86,7 +86,7 @@ async def test_a_month_not_paid_in_full_is_refused(
     invoice = await ready_november(bea, casey, jordan, jordan_agreement, pay_cents=400_000)
     problems = await refusal(bea, jordan["id"])
     assert problems == [
-        f"November 2026 is not paid in full: 4,500.00 is still due on invoice {invoice['number']}. "
+        f"November 2026 is not paid in full: $4,500.00 is still due on invoice {invoice['number']}. "
         "A superbill needs proof of payment and no balance."
     ]
     preview = await preview_superbill(bea_principal(bea), jordan["id"], "2026-11")
@@ -166,4 +166,4 @@ async def test_a_written_off_month_is_refused(
     invoice = await ready_november(bea, casey, jordan, jordan_agreement, pay_cents=600_000)
     await Invoice.update({Invoice.status: "uncollectible"}).where(Invoice.id == invoice["id"])
     problems = await refusal(bea, jordan["id"])
-    assert problems[0].startswith("November 2026 is not paid in full: 2,500.00 is still due on invoice")
+    assert problems[0].startswith("November 2026 is not paid in full: $2,500.00 is still due on invoice")

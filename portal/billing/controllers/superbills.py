@@ -16,7 +16,6 @@ from portal.billing import catalogue, clinicians, superbills
 from portal.billing.controllers.common import pdf_response
 from portal.billing.money import Period
 from portal.billing.schemas import Id
-from portal.billing.tables import RetainerAgreement
 from portal.billing.units import UNIT_RULES
 from portal.cases.tables import Client
 from portal.cases.vocabulary import ACTIVITIES
@@ -25,7 +24,7 @@ from portal.core.services import get_practice
 from portal.errors import Invalid, NotFound
 from portal.forms import form_data, uploaded_file
 from portal.policy import Action, guard
-from portal.web import current_principal, redirect, reject_unknown_query, render
+from portal.web import Pagination, current_principal, page_request, redirect, reject_unknown_query, render
 
 BASE = "/billing/superbills"
 
@@ -42,6 +41,13 @@ def _period_or_none(text: str | None) -> str | None:
         return None
 
 
+def _whole(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class SuperbillsController(Controller):
     path = BASE
     include_in_schema = False
@@ -51,12 +57,18 @@ class SuperbillsController(Controller):
 
     @get("/")
     async def index(self, request: Request[Any, Any, Any]) -> Template:
-        rows = (
-            await Client.select(Client.id, Client.legal_name)
-            .where(Client.id.is_in(RetainerAgreement.select(RetainerAgreement.client)) & Client.archived_at.is_null())
-            .order_by(Client.legal_name)
+        reject_unknown_query(request, set())
+        paging = page_request(_whole(request.query_params.get("page")), _whole(request.query_params.get("per_page")))
+        rows, total = await superbills.superbill_clients(
+            current_principal(request), page=paging.page, per_page=paging.per_page
         )
-        return render(request, "billing/superbills/index.html", tab="superbills", clients=rows)
+        return render(
+            request,
+            "billing/superbills/index.html",
+            tab="superbills",
+            clients=rows,
+            pagination=Pagination(paging.page, paging.per_page, total, BASE, {}),
+        )
 
     # ----------------------------------------------------------------------- one client's superbills
 
