@@ -720,8 +720,8 @@ async def list_superbills(principal: Principal, client_id: int) -> list[dict[str
 
 async def superbill_clients(principal: Principal, *, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
     """Clients with a retainer (not archived), by name, one page of them, each with its latest issued superbill
-    (period, statement number) and how many it has: three queries, whatever the page size. Lists names only,
-    as the billing pages do; each client's own page is audited when opened."""
+    (period, statement number) and how many it has: three queries, whatever the page size. Audited as one
+    overview event (as the claims overview is); each client's own page is audited when opened."""
     require(principal, Action.SUPERBILLS_READ)
     where = Client.id.is_in(RetainerAgreement.select(RetainerAgreement.client)) & not_archived()
     total = await Client.count().where(where)
@@ -745,6 +745,7 @@ async def superbill_clients(principal: Principal, *, page: int, per_page: int) -
         mine = issued.get(row["id"], [])
         row["superbills"] = len(mine)
         row["latest"] = {**mine[0], "period_label": Period.parse(str(mine[0]["period"])).label} if mine else None
+    await audit.record(principal, "superbill.overview", resource_type="superbill", detail={"page": page})
     return rows, total
 
 

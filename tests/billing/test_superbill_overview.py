@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from portal.audit.tables import AuditEvent
 from portal.billing.tables import Superbill
 from portal.cases.tables import Client
 from tests.billing.conftest import bea_principal, make_agreement
@@ -52,6 +53,7 @@ async def test_each_client_with_its_latest_superbill_a_page_at_a_time(
     assert second.text.count('href="/billing/superbills/clients/') == 6  # 31 clients in all
     assert "Zed Client 029" in second.text and "Zed Client 029" not in first.text
     assert (await client.get("/billing/superbills?colour=blue")).status_code == 400
+    assert await AuditEvent.count().where(AuditEvent.action == "superbill.overview") == 3
 
 
 async def test_the_overview_query_count_does_not_grow_with_the_page(
