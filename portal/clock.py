@@ -24,14 +24,16 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
     _started_at = None
 
 
-def start_clock_at(moment: datetime) -> None:
-    """A running clock that reads `moment` now and advances with real time (PORTAL_CLOCK_START: demos, journeys)."""
+def start_clock_at(moment: datetime) -> bool:
+    """A running clock that reads `moment` now and advances with real time (PORTAL_CLOCK_START: demos, journeys).
+    False when it already runs from there (the CLI and the app both apply the setting)."""
     global _started_at
     if _started_at == moment and _clock is not None:
-        return  # already running from there (the CLI and the app both apply the setting)
+        return False
     started = time.monotonic()
     set_clock(lambda: moment + timedelta(seconds=time.monotonic() - started))
     _started_at = moment
+    return True
 
 
 def current_clock() -> Callable[[], datetime] | None:

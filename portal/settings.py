@@ -57,9 +57,13 @@ def apply_clock(settings: Settings) -> None:
     """Start the portal's clock at PORTAL_CLOCK_START when it is set (never in production: validate refuses it)."""
     if settings.clock_start is None:
         return
+    import logging
+
     from portal.clock import start_clock_at
 
-    start_clock_at(settings.clock_start)
+    if start_clock_at(settings.clock_start):
+        # Loud on purpose: dates of service, deadlines and sessions now follow a chosen day, not the real one.
+        logging.getLogger("portal.clock").warning("the clock starts at %s (PORTAL_CLOCK_START)", settings.clock_start)
 
 
 @dataclass(frozen=True)
