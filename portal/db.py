@@ -29,12 +29,12 @@ from portal.settings import parse_database_url
 class PortalSQLiteEngine(SQLiteEngine):
     """SQLite with a busy timeout (concurrent writers wait instead of failing) and reused connections.
 
-    Piccolo opens a new aiosqlite connection, with its own thread, for every query outside a transaction: ~6 ms
-    of wall time per query here against ~0.3 ms on an open one (bench/load_test.py shows what it does to pages).
-    So a query outside a transaction borrows an idle connection and gives it back when
-    it ends cleanly; one that failed is closed (it may hold an implicit transaction). Transactions still get a
-    connection of their own, closed at their end, as Piccolo does. Idle connections run daemon threads, so they
-    never keep a finished process alive, and a forked child never uses its parent's."""
+    Piccolo opens a new aiosqlite connection, with its own thread, for every query outside a transaction and for
+    every transaction: ~6 ms of wall time each here, against ~0.3 ms for a query on an open connection
+    (bench/load_test.py shows what it did to pages under load). So both borrow an idle connection and give it
+    back when they end cleanly. One that failed, or that still has a transaction open (a failed COMMIT or
+    ROLLBACK, or a failed statement's implicit transaction), is closed instead. Idle connections run daemon
+    threads, so they never keep a finished process alive, and a forked child never uses its parent's."""
 
     MAX_IDLE = 8
 
@@ -56,7 +56,31 @@ class PortalSQLiteEngine(SQLiteEngine):
         return connection
 
     async def get_connection(self) -> Any:
-        return await self._open()
+        """A connection for a transaction (Piccolo's SQLiteTransaction closes it at the end): idle if there is one,
+        and its close() hands it back, unless a transaction is still open on it (a failed COMMIT or ROLLBACK) or
+        it broke: then it really closes."""
+        connection = self._take_idle() or await self._open()
+        really_close = connection.close
+
+        async def close_or_keep() -> None:
+            del connection.close  # the class's own close() again, whatever happens next
+            try:
+                reusable = connection._running and not connection.in_transaction
+            except ValueError:  # aiosqlite: "no active connection"
+                reusable = False
+            if reusable:
+                self._give_back(connection)
+            else:
+                await really_close()
+
+        connection.close = close_or_keep
+        return connection
+
+    def _give_back(self, connection: Any) -> None:
+        if self._idle_pid == os.getpid() and len(self._idle) < self.MAX_IDLE:
+            self._idle.append(connection)
+        else:
+            connection.stop()  # closes it on its own thread; nothing to wait for
 
     def _take_idle(self) -> Any | None:
         if self._idle_pid != os.getpid():  # forked: the parent's connections are not ours to use

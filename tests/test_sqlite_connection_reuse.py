@@ -58,3 +58,38 @@ async def test_a_forked_child_does_not_use_its_parents_connections(engine: Any) 
     engine._idle_pid = -1  # as if this process were a fork of the one that opened it
     assert engine._take_idle() is None and engine._idle == []
     await parents.close()
+
+
+async def test_a_transaction_borrows_an_idle_connection_and_gives_it_back(engine: Any) -> None:
+    from piccolo.engine.sqlite import TransactionType
+
+    await engine._run_in_new_connection("SELECT 1")
+    [idle] = engine._idle
+    async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
+        assert transaction.connection is idle and engine._idle == []
+        await engine.run_querystring(_sql("INSERT INTO people (email) VALUES ('sam@example.com')"))
+    assert engine._idle == [idle] and not idle.in_transaction  # committed, and back
+
+    with pytest.raises(RuntimeError):
+        async with engine.transaction(transaction_type=TransactionType.immediate):
+            await engine.run_querystring(_sql("INSERT INTO people (email) VALUES ('robin@example.com')"))
+            raise RuntimeError("the unit of work fails")
+    assert engine._idle == [idle] and not idle.in_transaction  # rolled back, and back
+    rows = await engine._run_in_new_connection("SELECT email FROM people ORDER BY id")
+    assert [row["email"] for row in rows] == ["pat@example.com", "sam@example.com"]
+
+
+async def test_a_connection_closed_inside_a_transaction_really_closes(engine: Any) -> None:
+    """What a failed COMMIT leaves (portal.db._discard_broken closes it): never back in the pool."""
+    connection = await engine.get_connection()
+    await connection.execute("BEGIN IMMEDIATE")
+    await connection.close()
+    assert engine._idle == [] and connection._connection is None
+    # The write lock went with it: another writer gets in at once.
+    await engine._run_in_new_connection("INSERT INTO people (email) VALUES (?)", ["sam@example.com"])
+
+
+def _sql(text: str) -> Any:
+    from piccolo.querystring import QueryString
+
+    return QueryString(text)
