@@ -103,10 +103,7 @@ class PortalSQLiteEngine(SQLiteEngine):
             with contextlib.suppress(Exception):
                 await connection.close()
             raise
-        if len(self._idle) < self.MAX_IDLE:
-            self._idle.append(connection)
-        else:
-            await connection.close()
+        self._give_back(connection)
         return rows
 
     async def close_idle(self) -> None:
@@ -167,10 +164,9 @@ async def write_transaction() -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def read_snapshot() -> AsyncIterator[None]:
-    """Run a group of reads on one connection in one transaction: they see one consistent state, and on SQLite
-    (where each query outside a transaction opens its own connection and thread) a dozen reads cost one connect.
-    SQLite: a deferred transaction, which takes no write lock (WAL readers never block the writer). Nested in
-    an open transaction: nothing more to do."""
+    """Run a group of reads on one connection in one transaction, so they see one consistent state (a superbill's
+    preview reads a dozen tables). SQLite: a deferred transaction, which takes no write lock (WAL readers never
+    block the writer). Nested in an open transaction: nothing more to do."""
     engine = get_engine()
     if engine.current_transaction.get() is not None:
         yield
