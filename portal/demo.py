@@ -98,8 +98,8 @@ async def load_demo(password: str | None = None) -> DemoResult:
         cast = plan_case_work(story, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
         plan_family_work(story, cast, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
         plan_network_work(story, cast, people_exist_days_ago=PEOPLE_JOINED_DAYS_AGO)
-        plan_billing_work(story, cast)
-        plan_superbill_work(story, cast)
+        billing = plan_billing_work(story, cast)
+        plan_superbill_work(story, cast, billing)
         await story.run()
     if generated:
         _remember_password(password)

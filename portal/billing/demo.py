@@ -98,6 +98,8 @@ class BillingIds:
 
     agreements: dict[str, int] = field(default_factory=dict)
     invoices: dict[str, dict[str, int]] = field(default_factory=dict)  # client key -> period -> invoice id
+    # When each month's invoice will be paid in full, known as soon as the story is planned: (client key, period).
+    paid_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
 def billed_periods(story: Story) -> list[Period]:
@@ -203,7 +205,9 @@ def plan_billing_work(story: Story, cast: Cast) -> BillingIds:
         period = Period.of(story.day(spec.opened_days_ago))
         if period in regular and signed[spec.client] > regular[period]:
             runs.append((story.moment(spec.opened_days_ago - 1, RUN_AT), period))
-    runs.sort(key=lambda run: run[0])
+    # A month run again the morning after a late agreement can fall on the next month's regular run (an agreement
+    # signed on the last day of a month): the older month goes first, so invoice numbers follow the months.
+    runs.sort(key=lambda run: (run[0], run[1].first_day))
     for moment, period in runs:
         work.run(moment, period)
 
@@ -219,5 +223,7 @@ def plan_billing_work(story: Story, cast: Cast) -> BillingIds:
     for (client, period), moment in sorted(issued.items(), key=lambda item: item[1]):
         if (client, period) != (UNPAID_CLIENT, unpaid):
             paid_on = days_ago(story, moment.astimezone(story.zone).date()) - PAID_AFTER_DAYS
-            work.payment(story.moment(paid_on, PAID_AT), specs[client], period)
+            paid_at = story.moment(paid_on, PAID_AT)
+            ids.paid_at[(client, str(period))] = paid_at
+            work.payment(paid_at, specs[client], period)
     return ids

@@ -3,9 +3,10 @@
 On Jordan's intake day Casey records the family's PPO plan (Pat's employer plan, Jordan a covered child) with
 its out-of-network benefits; the next morning Bea fills in the practice's billing identity (legal name, address,
 EIN, organisation NPI, taxonomy) and Casey's rendering-clinician profile (an individual NPI with a valid check
-digit). On the second of each month, once the month before has ended, the superbill of every month Pat has paid
-in full is issued as the monthly automation would (through `issue_superbill`, quietly: nobody is e-mailed about
-months-old superbills). Pat then files the oldest one with the plan, and it is paid; the next one is pending.
+digit). At 08:15 on the first morning when a month has ended and Pat has paid it in full (the 2nd, or the morning
+after a late payment), its superbill is issued as the automation would (through `issue_superbill`, quietly: nobody
+is e-mailed about months-old superbills). Pat then files the oldest one with the plan, and it is paid; the next
+one is pending.
 Jordan's three diagnoses come from the case demo (portal/cases/demo.py).
 
 This depends only on what the billing demo (`plan_billing_work`) has created by then: Jordan's agreement and
@@ -14,12 +15,12 @@ paid invoices.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from stdnum import luhn
 
 from portal.billing import claims, clinicians, insurance, profile
-from portal.billing.demo import billed_periods
+from portal.billing.demo import BillingIds, billed_periods
 from portal.billing.money import Period
 from portal.billing.superbills import SuperbillRefused, issue_superbill
 from portal.billing.tables import Invoice
@@ -62,7 +63,7 @@ JORDAN_PLAN = {
 }
 
 
-def plan_superbill_work(story: Story, cast: Cast) -> None:
+def plan_superbill_work(story: Story, cast: Cast, billing: BillingIds) -> None:
     """Schedule the plan, the practice's billing identity, the superbills of paid months and two claims."""
     intake = story.moment(JORDAN_OPENED_DAYS_AGO, "11:30")
 
@@ -113,7 +114,17 @@ def plan_superbill_work(story: Story, cast: Cast) -> None:
 
     issued: dict[str, int] = {}
 
-    def issue(period: Period) -> None:
+    def issue_moment(period: Period) -> datetime | None:
+        """08:15 on the first morning when the month has ended and its invoice is paid; None if it never is."""
+        paid_at = billing.paid_at.get(("jordan", str(period)))
+        if paid_at is None:
+            return None
+        ended = period.next().first_day + timedelta(days=1)  # the 2nd: the month has ended
+        paid_day = paid_at.astimezone(story.zone).date() + timedelta(days=1)  # the morning after the payment
+        day = max(ended, paid_day)
+        return story.moment((story.today - day).days, "08:15")
+
+    def issue(period: Period, moment: datetime) -> None:
         async def step() -> None:
             paid = await Invoice.exists().where(
                 (Invoice.client == cast.clients["jordan"])
@@ -129,15 +140,18 @@ def plan_superbill_work(story: Story, cast: Cast) -> None:
             except SuperbillRefused:
                 return  # a month the demo cannot bill an insurer for stays without a superbill
 
-        day = period.next().first_day + timedelta(days=1)  # the morning of the 2nd: the month has ended
-        story.at(story.moment((story.today - day).days, "08:15"), step)
+        story.at(moment, step)
 
-    periods = [p for p in billed_periods(story) if p.next().first_day + timedelta(days=1) < story.today]
-    for period in periods:
-        issue(period)
+    issued_on: dict[Period, date] = {}
+    for period in billed_periods(story):
+        moment = issue_moment(period)
+        if moment is not None and moment < story.now:
+            issued_on[period] = moment.astimezone(story.zone).date()
+            issue(period, moment)
+    periods = list(issued_on)
 
     def claim_steps(first: Period, second: Period | None) -> None:
-        filed_on = first.next().first_day + timedelta(days=6)
+        filed_on = issued_on[first] + timedelta(days=5)
 
         async def file_first() -> None:
             superbill_id = issued.get(str(first))
@@ -151,6 +165,8 @@ def plan_superbill_work(story: Story, cast: Cast) -> None:
             moment_paid = filed_on + timedelta(days=24)
             paid_steps.append((claim_id, moment_paid))
 
+        if filed_on >= story.today:
+            return
         story.at(story.moment((story.today - filed_on).days, "20:10"), file_first)
         paid_on = filed_on + timedelta(days=24)
 
@@ -166,7 +182,7 @@ def plan_superbill_work(story: Story, cast: Cast) -> None:
             story.at(story.moment((story.today - paid_on).days, "19:30"), paid)
         if second is None:
             return
-        second_filed = second.next().first_day + timedelta(days=5)
+        second_filed = issued_on[second] + timedelta(days=4)
 
         async def file_second() -> None:
             superbill_id = issued.get(str(second))

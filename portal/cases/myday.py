@@ -92,8 +92,11 @@ async def tasks_due(principal: Principal, today: date) -> list[dict[str, Any]]:
     return [decorate(row, today) for row in rows]
 
 
-async def quiet_clients(principal: Principal, now: datetime, days: int) -> list[dict[str, Any]]:
-    """My working clients with no contact note since `days` ago, with their last contact (two queries)."""
+async def quiet_clients(principal: Principal, now: datetime, days: int, time_zone: str) -> list[dict[str, Any]]:
+    """My working clients with no contact note since `days` ago, with their last contact (two queries).
+
+    "Days since" counts calendar days in the practice's time zone, as a person reads it: a call on the 1st is
+    "9 days ago" all day on the 10th, whatever the hour of the call."""
     since = now - timedelta(days=days)
     contact = Note.kind.not_in(NON_CONTACT_KINDS)
     recently_contacted = Note.select(Note.client).where(contact & (Note.occurred_at >= since))
@@ -114,6 +117,7 @@ async def quiet_clients(principal: Principal, now: datetime, days: int) -> list[
         .group_by(Note.client)
     )
     last = {r["client"]: r["last_contact"] for r in last_contacts}
+    today = to_local(now, time_zone).date()
     result = []
     for row in rows:
         moment = _aware(last.get(row["id"]))
@@ -123,7 +127,7 @@ async def quiet_clients(principal: Principal, now: datetime, days: int) -> list[
                 "name": display_name(row),
                 "status_label": CLIENT_STATUSES.get(row["status"], row["status"]),
                 "last_contact_at": moment,
-                "days_since": (now - moment).days if moment else None,
+                "days_since": (today - to_local(moment, time_zone).date()).days if moment else None,
             }
         )
     # Never contacted first, then the longest silence.
@@ -251,7 +255,7 @@ async def my_day(principal: Principal) -> MyDay:
     day = MyDay(today=today, now=now, time_zone=practice.time_zone, no_contact_days=practice.no_contact_alert_days)
     day.tasks = await tasks_due(principal, today)
     day.crisis_notes = await recent_crisis_notes(principal, now)
-    day.quiet_clients = await quiet_clients(principal, now, practice.no_contact_alert_days)
+    day.quiet_clients = await quiet_clients(principal, now, practice.no_contact_alert_days, practice.time_zone)
     day.discharges = await upcoming_discharges(principal, today)
     day.consents = await expiring_consents(principal, today)
     day.overdue_updates = await overdue_updates(my_clients(principal), WORKING_STATUSES, now, practice.time_zone)

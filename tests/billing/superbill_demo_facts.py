@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from pypdf import PdfReader
@@ -22,9 +23,12 @@ from portal.audit.services import verify_chain
 from portal.billing import family_superbills
 from portal.billing.tables import BillingProfile, ClientInsurance, ClinicianProfile, Invoice, Superbill
 from portal.cases.tables import Client, Diagnosis
+from portal.clock import to_local, utcnow
+from portal.core.services import get_practice
 from portal.files import services as files
 from portal.mail.tables import OutboxMessage
 from portal.policy import Principal
+from portal.settings import apply_clock, get_settings
 
 
 async def principal(email: str) -> Principal:
@@ -37,6 +41,24 @@ def npi_valid(npi: str) -> bool:
     return len(npi) == 10 and npi.isdigit() and luhn.is_valid("80840" + npi)
 
 
+def board_items(board: family_superbills.SuperbillBoard) -> list[dict[str, Any]]:
+    return [
+        {
+            "period": item.superbill["period"],
+            "estimate": item.estimate.plan_pays_cents if item.estimate else None,
+            "deadline": item.deadline.isoformat(),
+            "claims": [(view.claim["status"], view.claim["reimbursed_cents"]) for view in item.claims],
+        }
+        for item in board.items
+    ]
+
+
+def aware(moment: Any) -> datetime:
+    """Timestamps come back as text on SQLite."""
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 async def facts() -> dict[str, Any]:
     jordan = await Client.select().where(Client.legal_name == "Jordan Rivera").first()
     assert jordan is not None
@@ -44,12 +66,14 @@ async def facts() -> dict[str, Any]:
     casey = await User.select().where(User.email == "casey@example.com").first()
     clinician = await ClinicianProfile.select().where(ClinicianProfile.user == casey["id"]).first()
     plan = await ClientInsurance.select().where(ClientInsurance.client == jordan["id"]).first()
-    paid_periods = sorted(
-        row["period"]
-        for row in await Invoice.select(Invoice.period).where(
-            (Invoice.client == jordan["id"]) & (Invoice.status == "paid")
-        )
+    paid_invoices = await Invoice.select(Invoice.period, Invoice.paid_at).where(
+        (Invoice.client == jordan["id"]) & (Invoice.status == "paid")
     )
+    paid_periods = sorted(row["period"] for row in paid_invoices)
+    practice = await get_practice()
+    paid_on = {
+        row["period"]: to_local(aware(row["paid_at"]), practice.time_zone).date().isoformat() for row in paid_invoices
+    }
     superbills = []
     for row in await Superbill.select().where(Superbill.client == jordan["id"]).order_by(Superbill.period):
         data = await files.read_bytes(await files.get_info(row["pdf"])) if row["pdf"] else b""
@@ -64,15 +88,11 @@ async def facts() -> dict[str, Any]:
                 "pdf_has_npi": clinician is not None and clinician["npi"] in text,
             }
         )
-    board = await family_superbills.family_superbills(await principal("pat@example.com"))
-    items = [
-        {
-            "period": item.superbill["period"],
-            "estimate": item.estimate.plan_pays_cents if item.estimate else None,
-            "deadline": item.deadline.isoformat(),
-            "claims": [(view.claim["status"], view.claim["reimbursed_cents"]) for view in item.claims],
-        }
-        for item in board.items
+    pat = await principal("pat@example.com")
+    board = await family_superbills.family_superbills(pat)
+    # Every year Pat can page to: in January the claims of the months before are last year's.
+    boards = [board] + [
+        await family_superbills.family_superbills(pat, year=year) for year in board.years if year != board.year
     ]
     diagnoses = await Diagnosis.count().where(Diagnosis.client == jordan["id"])
     superbill_mail = await OutboxMessage.count().where(OutboxMessage.subject.like("%superbill%"))
@@ -96,12 +116,16 @@ async def facts() -> dict[str, Any]:
         },
         "diagnoses": diagnoses,
         "paid_periods": paid_periods,
+        "paid_on": paid_on,
+        "now_local": to_local(utcnow(), practice.time_zone).isoformat(),
         "superbills": superbills,
-        "family_board": items,
+        "family_year": board.year,
+        "family_board": board_items(board),
+        "family_all_years": [item for each in boards for item in board_items(each)],
         "summary": {
-            "paid": board.summary.paid_cents,
-            "estimated": board.summary.estimated_cents,
-            "reimbursed": board.summary.reimbursed_cents,
+            "paid": sum(each.summary.paid_cents for each in boards),
+            "estimated": sum(each.summary.estimated_cents for each in boards),
+            "reimbursed": sum(each.summary.reimbursed_cents for each in boards),
         },
         "superbill_mail": superbill_mail,
         "audit_intact": chain.intact,
@@ -109,4 +133,5 @@ async def facts() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    apply_clock(get_settings())  # read at the clock the demo was loaded with
     print(json.dumps(asyncio.run(facts()), default=str))

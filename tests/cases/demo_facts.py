@@ -23,6 +23,7 @@ from portal.clock import local_today
 from portal.core.services import get_practice
 from portal.errors import NotFound
 from portal.policy import Principal
+from portal.settings import apply_clock, get_settings
 
 
 async def principal(email: str) -> Principal:
@@ -211,6 +212,8 @@ async def facts() -> dict[str, Any]:
 
 
 def main() -> None:
+    # Read at the clock the demo was loaded with (PORTAL_CLOCK_START, when a time-of-day sweep sets it).
+    apply_clock(get_settings())
     print(json.dumps(asyncio.run(facts()), default=str))
 
 

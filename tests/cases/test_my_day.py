@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -56,6 +57,17 @@ async def test_no_contact_means_no_contact_note_in_the_window(
     assert await quiet() == ["Jordan Rivera"]
     await add_note(jordan, casey, NOW - timedelta(days=6), "email")
     assert await quiet() == []
+
+
+async def test_days_since_contact_counts_calendar_days_in_the_practice_time_zone(
+    casey: dict[str, Any], jordan: dict[str, Any]
+) -> None:
+    # Now is 11:00 on March 10 in New York; the call was at 20:00 on March 1 (01:00 UTC on March 2). Elapsed time
+    # is 8 days 10 hours, but a person says the call was 9 days ago.
+    evening_call = datetime(2026, 3, 1, 20, 0, tzinfo=ZoneInfo("America/New_York"))
+    await add_note(jordan, casey, evening_call.astimezone(UTC), "call")
+    day = await myday.my_day(acting(casey))
+    assert [(c["name"], c["days_since"]) for c in day.quiet_clients] == [("Jordan Rivera", 9)]
 
 
 async def test_no_contact_follows_the_practice_setting(casey: dict[str, Any], jordan: dict[str, Any]) -> None:
