@@ -18,7 +18,7 @@ from portal.billing.charts import BarChart, bar_chart
 from portal.billing.estimates import Estimate, ServiceLine, estimate_year
 from portal.billing.insurance import Benefits
 from portal.billing.ledger import client_names
-from portal.billing.tables import ClientInsurance, Superbill, SuperbillLine
+from portal.billing.tables import Claim, ClientInsurance, Superbill, SuperbillLine
 from portal.clock import local_today
 from portal.core.services import get_practice
 from portal.errors import NotFound
@@ -92,6 +92,17 @@ class YearSummary:
 
 
 @dataclass
+class YearToFollow:
+    """Another year whose superbills still need something: some not filed while their deadline runs, or a claim
+    still open. The page opens on the latest year, so in January last year's open claims would otherwise hide."""
+
+    year: int
+    unfiled: int = 0
+    open_claims: int = 0
+    next_deadline: date | None = None  # the earliest deadline among the unfiled ones
+
+
+@dataclass
 class SuperbillBoard:
     items: list[SuperbillItem]
     year: int
@@ -99,6 +110,40 @@ class SuperbillBoard:
     summary: YearSummary
     links: list[FamilyLink] = field(default_factory=list)
     has_insurance: bool = False
+    elsewhere: list[YearToFollow] = field(default_factory=list)
+
+
+async def years_to_follow(issued: Any, chosen: int, today: date) -> list[YearToFollow]:
+    """The other years (newest first) with an unfiled superbill whose deadline has not passed, or an open claim
+    (three queries, whatever the number of superbills)."""
+    rows = await Superbill.select(Superbill.id, Superbill.client, Superbill.period).where(
+        issued & Superbill.period.not_like(f"{chosen}-%")
+    )
+    if not rows:
+        return []
+    deadlines = await claims.filing_deadlines(rows)
+    filed: set[int] = set()
+    open_claims: dict[int, int] = {}
+    for claim in await Claim.select(Claim.superbill, Claim.status, Claim.submitted_on).where(
+        Claim.superbill.is_in([row["id"] for row in rows])
+    ):
+        if claim["submitted_on"] is not None:
+            filed.add(claim["superbill"])
+        if claim["status"] in claims.OPEN_STATUSES:
+            open_claims[claim["superbill"]] = open_claims.get(claim["superbill"], 0) + 1
+    years: dict[int, YearToFollow] = {}
+    for row in rows:
+        year = int(str(row["period"])[:4])
+        deadline = deadlines[row["id"]]
+        unfiled = row["id"] not in filed and deadline >= today
+        if not unfiled and row["id"] not in open_claims:
+            continue
+        follow = years.setdefault(year, YearToFollow(year))
+        follow.open_claims += open_claims.get(row["id"], 0)
+        if unfiled:
+            follow.unfiled += 1
+            follow.next_deadline = min(follow.next_deadline or deadline, deadline)
+    return sorted(years.values(), key=lambda follow: -follow.year)
 
 
 async def estimates_for(superbills: list[dict[str, Any]]) -> dict[int, Estimate | None]:
@@ -189,7 +234,12 @@ async def superbill_board(
     ]
     has_insurance = bool(await ClientInsurance.exists().where(ClientInsurance.client.is_in(client_ids or [-1])))
     return SuperbillBoard(
-        items=items, year=chosen, years=years, summary=summary_of(chosen, items), has_insurance=has_insurance
+        items=items,
+        year=chosen,
+        years=years,
+        summary=summary_of(chosen, items),
+        has_insurance=has_insurance,
+        elsewhere=await years_to_follow(issued, chosen, today) if len(years) > 1 else [],
     )
 
 
