@@ -12,6 +12,8 @@
 Months of one benefit year (the calendar year) are estimated in order, each starting from what the months before
 it left of the deductible and of the out-of-pocket maximum (`estimate_year`): the plan's "met so far" figures are
 what was met before the first of them, so a family's third month does not count the deductible a second time.
+Those figures belong to the year they were recorded for (`Benefits.for_year`): another year starts from nothing
+met, so January does not inherit December's met deductible.
 
 It is an estimate, never a promise: every page that shows it says so. Pure functions; no database.
 """

@@ -174,12 +174,13 @@ async def estimates_for(superbills: list[dict[str, Any]]) -> dict[int, Estimate 
     for row in months.values():
         by_year.setdefault((row["client"], str(row["period"])[:4]), []).append(row)
     estimates: dict[int, Estimate | None] = {}
-    for (client, _), rows in by_year.items():
+    for (client, year_text), rows in by_year.items():
         rows.sort(key=lambda row: (str(row["period"]), row["id"]))
         if client not in plans:
             estimates.update((row["id"], None) for row in rows)
             continue
-        year = estimate_year(plans[client], [lines.get(row["id"], []) for row in rows])
+        benefits = plans[client].for_year(int(year_text))  # the amounts met belong to their own year
+        year = estimate_year(benefits, [lines.get(row["id"], []) for row in rows])
         estimates.update((row["id"], estimate) for row, estimate in zip(rows, year, strict=True))
     return {s["id"]: estimates[s["id"]] for s in superbills}
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from portal.audit import services as audit
@@ -20,7 +20,8 @@ from portal.billing.agreements import _dollars_to_cents
 from portal.billing.ledger import check_id
 from portal.billing.tables import ClientInsurance
 from portal.cases.tables import Client
-from portal.clock import utcnow
+from portal.clock import local_today, utcnow
+from portal.core.services import get_practice
 from portal.db import write_transaction
 from portal.errors import NotFound
 from portal.policy import Action, Principal, can, require_client
@@ -54,6 +55,15 @@ class Benefits:
     out_of_pocket_met_cents: int = 0
     allowed_percent: int | None = None  # allowed amount as a percentage of the charge
     allowed_amounts: dict[str, int] | None = None  # code -> allowed amount per unit
+    met_year: int | None = None  # the benefit year the two "met" amounts are for (None: every year)
+
+    def for_year(self, year: int) -> Benefits:
+        """The benefits as they stood at the start of `year`'s first month on a superbill: the amounts met belong to
+        their own year; any other year starts from nothing met (plan years are calendar years here; for a year
+        before the one recorded, what was met is not known, and nothing met gives the smaller estimate)."""
+        if self.met_year is None or self.met_year == year:
+            return self
+        return replace(self, deductible_met_cents=0, out_of_pocket_met_cents=0, met_year=year)
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Benefits:
@@ -66,7 +76,15 @@ class Benefits:
             out_of_pocket_met_cents=int(row["oon_out_of_pocket_met_cents"] or 0),
             allowed_percent=row["allowed_percent"],
             allowed_amounts={str(k): int(v) for k, v in json_dict(row["allowed_amounts"]).items()},
+            met_year=row.get("oon_met_year") or _year_saved(row.get("updated_at")),
         )
+
+
+def _year_saved(moment: Any) -> int | None:
+    """The UTC year a plan was last saved (timestamps come back as text on SQLite)."""
+    if isinstance(moment, str) and moment:
+        return datetime.fromisoformat(moment).year
+    return moment.year if isinstance(moment, datetime) else None
 
 
 async def require_insurance_access(principal: Principal, client_id: int, *, write: bool) -> None:
@@ -77,6 +95,10 @@ async def require_insurance_access(principal: Principal, client_id: int, *, writ
             raise NotFound("No such client.")
         return
     await require_client(principal, client_id, Action.CLIENTS_WRITE if write else Action.CLIENTS_READ)
+
+
+async def practice_today() -> date:
+    return local_today((await get_practice()).time_zone)
 
 
 async def insurance_row(client_id: int) -> dict[str, Any] | None:
@@ -182,6 +204,14 @@ def check_insurance(data: dict[str, Any], *, today: date | None = None) -> dict[
     v["oon_deductible_cents"] = v["oon_deductible_cents"] or 0
     v["oon_deductible_met_cents"] = v["oon_deductible_met_cents"] or 0
     v["oon_out_of_pocket_met_cents"] = v["oon_out_of_pocket_met_cents"] or 0
+    this_year = (today or date.today()).year
+    v["oon_met_year"] = c.integer(
+        "oon_met_year",
+        default=this_year,
+        minimum=this_year - 10,
+        maximum=this_year + 1,
+        label="Year of the amounts met",
+    )
     if v["oon_deductible_met_cents"] > v["oon_deductible_cents"]:
         c.fail("oon_deductible_met", "The amount met cannot be more than the deductible.")
     oop_max = v["oon_out_of_pocket_max_cents"]
@@ -197,7 +227,7 @@ def check_insurance(data: dict[str, Any], *, today: date | None = None) -> dict[
 async def save_insurance(principal: Principal, client_id: int, data: dict[str, Any]) -> None:
     """Record or replace the client's plan (one per client)."""
     await require_insurance_access(principal, client_id, write=True)
-    values = check_insurance(data, today=utcnow().date())
+    values = check_insurance(data, today=await practice_today())
     async with write_transaction():
         existing = await ClientInsurance.select(ClientInsurance.id).where(ClientInsurance.client == client_id).first()
         stamp: dict[str, Any] = {"updated_by": principal.user_id, "updated_at": utcnow()}
@@ -218,10 +248,15 @@ async def save_insurance(principal: Principal, client_id: int, data: dict[str, A
         )
 
 
-def form_values(row: dict[str, Any] | None) -> dict[str, Any]:
+def form_values(row: dict[str, Any] | None, this_year: int) -> dict[str, Any]:
     """A stored plan as the form shows it (dollars, one "CODE = amount" per line)."""
     if row is None:
-        return {"plan_type": "ppo", "subscriber_relationship": "self", "timely_filing_days": 365}
+        return {
+            "plan_type": "ppo",
+            "subscriber_relationship": "self",
+            "timely_filing_days": 365,
+            "oon_met_year": this_year,
+        }
 
     def dollars(cents: int | None) -> str:
         return "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
@@ -229,6 +264,7 @@ def form_values(row: dict[str, Any] | None) -> dict[str, Any]:
     values = dict(row)
     for name in MONEY_FIELDS:
         values[name] = dollars(row[f"{name}_cents"])
+    values["oon_met_year"] = Benefits.of(row).met_year or this_year
     values["allowed_amounts"] = "\n".join(
         f"{code} = {dollars(int(cents))}" for code, cents in sorted(json_dict(row["allowed_amounts"]).items())
     )

@@ -106,3 +106,17 @@ def test_the_months_of_a_year_share_one_deductible_and_one_out_of_pocket_maximum
     assert third.plan_pays_cents == 10_000_00 - 2980_00
     # Alone, the same month would have used the deductible again: that is what carrying it avoids.
     assert estimate_reimbursement(ppo(), T1016_MONTH).deductible_applied_cents == 600_00
+
+
+def test_amounts_met_belong_to_their_own_year() -> None:
+    """Met in 2026: a 2026 month starts from them; a 2027 month starts from nothing met (a new plan year), and so
+    does a month of a year before the one recorded (what was met then is not known)."""
+    met_in_2026 = ppo(met_year=2026)
+    assert met_in_2026.for_year(2026) == met_in_2026
+    assert estimate_reimbursement(met_in_2026.for_year(2026), T1016_MONTH).deductible_applied_cents == 600_00
+    for year in (2027, 2025):
+        fresh = met_in_2026.for_year(year)
+        assert (fresh.deductible_met_cents, fresh.out_of_pocket_met_cents) == (0, 0)
+        assert estimate_reimbursement(fresh, T1016_MONTH).deductible_applied_cents == 1000_00
+    # A plan whose year is not known applies the amounts to every year, as before.
+    assert ppo().for_year(2031) == ppo()

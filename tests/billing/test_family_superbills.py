@@ -197,3 +197,36 @@ async def test_an_earlier_month_of_the_year_uses_up_the_deductible_first(
     page = await client.get(f"/family/billing/superbills/{base['id']}")
     dollars = november_estimate.plan_pays_cents
     assert f"${dollars // 100:,}.{dollars % 100:02d}" in page.text
+
+
+async def test_a_new_year_starts_with_nothing_met(jordan: Any, november: dict[str, Any]) -> None:
+    """The plan's deductible was met in 2026: November owes none of it; January 2027 starts a new plan year and
+    takes the deductible again."""
+    from portal.billing.family_superbills import estimates_for
+
+    await ClientInsurance.update(
+        {
+            ClientInsurance.allowed_percent: 80,
+            ClientInsurance.oon_deductible_cents: 50_000,
+            ClientInsurance.oon_deductible_met_cents: 50_000,
+            ClientInsurance.oon_met_year: 2026,
+        }
+    ).where(ClientInsurance.client == jordan["id"])
+    base = november["superbill"]
+    rows = await Superbill.insert(
+        Superbill(client=base["client"], period="2027-01", statement_number=9101, invoice=base["invoice"],
+                  issued_on=date(2027, 2, 2), total_charge_cents=40_000, total_paid_cents=40_000,
+                  created_at=base["created_at"])
+    ).returning(Superbill.id)  # fmt: skip
+    await SuperbillLine.insert(
+        SuperbillLine(superbill=rows[0]["id"], service_date=date(2027, 1, 6), place_of_service="11", code="T1016",
+                      description="Case management", units=5, minutes=75, charge_cents=40_000)
+    )  # fmt: skip
+    january = await Superbill.select().where(Superbill.id == rows[0]["id"]).first()
+    estimates = await estimates_for([base, january])
+    november_estimate, january_estimate = estimates[base["id"]], estimates[january["id"]]
+    assert november_estimate is not None and january_estimate is not None
+    assert november_estimate.deductible_applied_cents == 0
+    # January: allowed 80 % of $400 = $320, all of it toward the new year's $500 deductible.
+    assert january_estimate.allowed_cents == 32_000
+    assert january_estimate.deductible_applied_cents == 32_000 and january_estimate.plan_pays_cents == 0

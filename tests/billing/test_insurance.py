@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.billing.tables import ClientInsurance
+from portal.clock import local_today
 from tests.billing.family_billing_support import audit_count
 
 PLAN = {
@@ -37,9 +38,12 @@ async def test_billing_staff_record_the_plan(client: Any, bea: Any, jordan: Any)
     assert (row["oon_deductible_cents"], row["oon_deductible_met_cents"]) == (300_000, 45_050)
     assert row["oon_out_of_pocket_max_cents"] == 900_000 and row["timely_filing_days"] == 180
     assert row["updated_by"] == bea["id"]
+    # Left empty, the amounts met are for this year in the practice's time zone.
+    assert row["oon_met_year"] == local_today("America/New_York").year
     page = await client.get(f"/billing/insurance/{jordan['id']}")
     assert page.status_code == 200
     assert "T1016 = 25.00" in page.text and "99368 = 120.00" in page.text and 'value="3000.00"' in page.text
+    assert f'value="{row["oon_met_year"]}"' in page.text
     assert await audit_count("billing.insurance.create", jordan["id"]) == 1
     assert await audit_count("billing.insurance.view", jordan["id"]) == 1
 
@@ -61,6 +65,7 @@ async def test_bad_input_is_named_field_by_field(client: Any, bea: Any, jordan: 
         "oon_coinsurance_percent": "130",
         "allowed_amounts": "T1016 costs 25",
         "timely_filing_days": "10",
+        "oon_met_year": "1990",
     }
     response = await client.post(f"/billing/insurance/{jordan['id']}", data=bad)
     assert response.status_code == 400
@@ -73,6 +78,7 @@ async def test_bad_input_is_named_field_by_field(client: Any, bea: Any, jordan: 
         "Coinsurance (%) must be at most 100.",
         "Line 1: write a code and an amount, like T1016 = 25.00.",
         "Timely-filing limit (days) must be at least 30.",
+        "Year of the amounts met must be at least",
     ):
         assert message in response.text, message
     wrong_code = await client.post(f"/billing/insurance/{jordan['id']}", data={**PLAN, "allowed_amounts": "T10 = 5"})

@@ -52,7 +52,8 @@ class InsuranceController(Controller):
     @get("/{client_id:int}")
     async def insurance_page(self, request: Request[Any, Any, Any], client_id: FromPath[int]) -> Template:
         row = await insurance.get_insurance(current_principal(request), client_id)
-        return await self._page(request, client_id, insurance.form_values(row), on_file=row is not None)
+        this_year = (await insurance.practice_today()).year
+        return await self._page(request, client_id, insurance.form_values(row, this_year), on_file=row is not None)
 
     @post("/{client_id:int}", status_code=HTTP_200_OK)
     async def save(self, request: Request[Any, Any, Any], client_id: FromPath[int]) -> Template | Redirect:
