@@ -11,7 +11,7 @@ import pytest
 from portal.billing.tables import Claim, ClientInsurance, Superbill, SuperbillLine
 from portal.families.tables import AccessGrant
 from portal.files import services as files
-from tests.billing.claim_support import issued_november
+from tests.billing.claim_support import add_issued_month, issued_november
 from tests.billing.family_billing_support import audit_count, pdf_text
 from tests.billing.superbill_support import CASEY_NPI, EIN
 from tests.support.queries import count_queries
@@ -121,34 +121,11 @@ async def test_the_page_query_count_does_not_grow_with_superbills(
         await client.get("/family/billing/superbills")
     base = november["superbill"]
     for month in range(1, 8):  # more months, each with a line and claims
-        rows = await Superbill.insert(
-            Superbill(
-                client=base["client"],
-                period=f"2026-{month:02d}",
-                statement_number=9000 + month,
-                invoice=base["invoice"],
-                issued_on=date(2026, month, 28),
-                total_charge_cents=1000,
-                total_paid_cents=1000,
-                created_at=base["created_at"],
-            )
-        ).returning(Superbill.id)
-        await SuperbillLine.insert(
-            SuperbillLine(
-                superbill=rows[0]["id"],
-                service_date=date(2026, month, 3),
-                place_of_service="11",
-                code="T1016",
-                description="Case management",
-                units=1,
-                minutes=15,
-                charge_cents=1000,
-            )
-        )
+        superbill_id = await add_issued_month(base, f"2026-{month:02d}", 9000 + month, charge_cents=1000, units=1)
         for _ in range(2):
             await Claim.insert(
                 Claim(
-                    superbill=rows[0]["id"],
+                    superbill=superbill_id,
                     client=base["client"],
                     filing_deadline=date(2026, month, 3) + timedelta(days=180),
                     created_at=base["created_at"],
@@ -173,15 +150,7 @@ async def test_an_earlier_month_of_the_year_uses_up_the_deductible_first(
         {ClientInsurance.allowed_percent: 80, ClientInsurance.oon_deductible_cents: 50_000}
     ).where(ClientInsurance.client == jordan["id"])
     base = november["superbill"]
-    rows = await Superbill.insert(
-        Superbill(client=base["client"], period="2026-10", statement_number=9001, invoice=base["invoice"],
-                  issued_on=date(2026, 11, 2), total_charge_cents=40_000, total_paid_cents=40_000,
-                  created_at=base["created_at"])
-    ).returning(Superbill.id)  # fmt: skip
-    await SuperbillLine.insert(
-        SuperbillLine(superbill=rows[0]["id"], service_date=date(2026, 10, 6), place_of_service="11", code="T1016",
-                      description="Case management", units=5, minutes=75, charge_cents=40_000)
-    )  # fmt: skip
+    await add_issued_month(base, "2026-10", 9001, charge_cents=40_000, units=5, service_day=6)
     estimates = await estimates_for([base])  # November alone is asked for; October is read for the deductible
     november_estimate = estimates[base["id"]]
     assert november_estimate is not None
@@ -213,16 +182,8 @@ async def test_a_new_year_starts_with_nothing_met(jordan: Any, november: dict[st
         }
     ).where(ClientInsurance.client == jordan["id"])
     base = november["superbill"]
-    rows = await Superbill.insert(
-        Superbill(client=base["client"], period="2027-01", statement_number=9101, invoice=base["invoice"],
-                  issued_on=date(2027, 2, 2), total_charge_cents=40_000, total_paid_cents=40_000,
-                  created_at=base["created_at"])
-    ).returning(Superbill.id)  # fmt: skip
-    await SuperbillLine.insert(
-        SuperbillLine(superbill=rows[0]["id"], service_date=date(2027, 1, 6), place_of_service="11", code="T1016",
-                      description="Case management", units=5, minutes=75, charge_cents=40_000)
-    )  # fmt: skip
-    january = await Superbill.select().where(Superbill.id == rows[0]["id"]).first()
+    january_id = await add_issued_month(base, "2027-01", 9101, charge_cents=40_000, units=5, service_day=6)
+    january = await Superbill.select().where(Superbill.id == january_id).first()
     estimates = await estimates_for([base, january])
     november_estimate, january_estimate = estimates[base["id"]], estimates[january["id"]]
     assert november_estimate is not None and january_estimate is not None

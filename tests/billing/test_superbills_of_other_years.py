@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from portal.billing.tables import Claim, Superbill, SuperbillLine
-from tests.billing.claim_support import issued_november
+from portal.billing.tables import Claim
+from tests.billing.claim_support import add_issued_month, issued_november
 from tests.support.queries import count_queries
 
 FEB_10_2027 = datetime(2027, 2, 10, 17, 0, tzinfo=UTC)
@@ -20,21 +20,6 @@ FEB_10_2027 = datetime(2027, 2, 10, 17, 0, tzinfo=UTC)
 @pytest.fixture
 async def november(bea: Any, casey: Any, jordan: Any, taylor: Any, clock: Any) -> dict[str, Any]:
     return await issued_november(bea, casey, jordan, taylor, clock)
-
-
-async def add_month(base: dict[str, Any], period: str, statement_number: int) -> int:
-    """Another issued month for the same client and payer, with one service line on the 3rd."""
-    year, month = (int(part) for part in period.split("-"))
-    rows = await Superbill.insert(
-        Superbill(client=base["client"], period=period, statement_number=statement_number, invoice=base["invoice"],
-                  issued_on=date(year, month, 28), total_charge_cents=10_000, total_paid_cents=10_000,
-                  created_at=base["created_at"])
-    ).returning(Superbill.id)  # fmt: skip
-    await SuperbillLine.insert(
-        SuperbillLine(superbill=rows[0]["id"], service_date=date(year, month, 3), place_of_service="11", code="T1016",
-                      description="Case management", units=4, minutes=60, charge_cents=10_000)
-    )  # fmt: skip
-    return int(rows[0]["id"])
 
 
 async def add_claim(base: dict[str, Any], superbill_id: int, status: str, submitted_on: date | None) -> None:
@@ -49,11 +34,11 @@ async def test_last_years_open_claim_and_unfiled_month_are_named_in_february(
 ) -> None:
     base = november["superbill"]
     await add_claim(base, november["superbill_id"], "pending", date(2026, 12, 8))  # November: filed, pending
-    await add_month(base, "2026-12", 9012)  # December: not filed; 180 days from Dec 3 is Jun 1, 2027
-    filed_and_paid = await add_month(base, "2026-10", 9010)  # October: filed and paid, nothing left to do
+    await add_issued_month(base, "2026-12", 9012)  # December: not filed; 180 days from Dec 3 is Jun 1, 2027
+    filed_and_paid = await add_issued_month(base, "2026-10", 9010)  # October: filed and paid, nothing left to do
     await add_claim(base, filed_and_paid, "paid", date(2026, 11, 8))
-    await add_month(base, "2025-03", 9003)  # March 2025: never filed, and its deadline has passed
-    await add_month(base, "2027-01", 9101)  # the latest month, so the page opens on 2027
+    await add_issued_month(base, "2025-03", 9003)  # March 2025: never filed, and its deadline has passed
+    await add_issued_month(base, "2027-01", 9101)  # the latest month, so the page opens on 2027
     clock.set(FEB_10_2027)
 
     await client.login_as(pat)
@@ -79,7 +64,7 @@ async def test_no_notice_when_other_years_need_nothing(
 ) -> None:
     base = november["superbill"]
     await add_claim(base, november["superbill_id"], "paid", date(2026, 12, 8))
-    await add_month(base, "2027-01", 9101)
+    await add_issued_month(base, "2027-01", 9101)
     clock.set(FEB_10_2027)
     await client.login_as(pat)
     page = await client.get("/family/billing/superbills")
@@ -92,7 +77,7 @@ async def test_the_query_count_does_not_grow_with_other_years(
     client: Any, clock: Any, pat: Any, november: dict[str, Any]
 ) -> None:
     base = november["superbill"]
-    await add_month(base, "2027-01", 9101)
+    await add_issued_month(base, "2027-01", 9101)
     clock.set(FEB_10_2027)
     await client.login_as(pat)
     await client.get("/family/billing/superbills")
@@ -100,7 +85,7 @@ async def test_the_query_count_does_not_grow_with_other_years(
         first = await client.get("/family/billing/superbills")
     assert "1 superbill not yet filed" in first.text
     for month in range(1, 11):  # ten more months of 2026, each with a pending claim
-        superbill_id = await add_month(base, f"2026-{month:02d}", 9000 + month)
+        superbill_id = await add_issued_month(base, f"2026-{month:02d}", 9000 + month)
         await add_claim(base, superbill_id, "pending", date(2026, month, 20) + timedelta(days=10))
     with count_queries() as large:
         page = await client.get("/family/billing/superbills")
