@@ -9,11 +9,12 @@
     maximum: anything above it is paid by the plan
     HMO and EPO plans: 0, with that reason.
 
-Months of one benefit year (the calendar year) are estimated in order, each starting from what the months before
-it left of the deductible and of the out-of-pocket maximum (`estimate_year`): the plan's "met so far" figures are
-what was met before the first of them, so a family's third month does not count the deductible a second time.
-Those figures belong to the year they were recorded for (`Benefits.for_year`): another year starts from nothing
-met, so January does not inherit December's met deductible.
+Months of one plan year (the calendar year, or twelve months from the month the plan's year starts in) are
+estimated in order, each starting from what the months before it left of the deductible and of the out-of-pocket
+maximum (`estimate_year`): the plan's "met so far" figures are what was met before the first of them, so a family's
+third month does not count the deductible a second time.
+Those figures belong to the plan year they were recorded for (`Benefits.for_year`): another plan year starts from
+nothing met, so a new plan year does not inherit the last one's met deductible.
 
 It is an estimate, never a promise: every page that shows it says so. Pure functions; no database.
 """

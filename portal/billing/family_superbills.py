@@ -148,16 +148,21 @@ async def years_to_follow(issued: Any, chosen: int, today: date) -> list[YearToF
 
 async def estimates_for(superbills: list[dict[str, Any]]) -> dict[int, Estimate | None]:
     """Superbill id -> the estimate from its lines and the client's plan now (None without a plan on file). Each
-    month is estimated after the earlier issued months of its client's year (estimates.estimate_year), which are
-    read here too: three queries, whatever the number of superbills."""
+    month is estimated after the earlier issued months of its client's plan year (estimates.estimate_year), which
+    are read here too: three queries, whatever the number of superbills."""
     if not superbills:
         return {}
     clients = sorted({s["client"] for s in superbills})
-    years = sorted({str(s["period"])[:4] for s in superbills})
+    plans = {
+        row["client"]: Benefits.of(row)
+        for row in await ClientInsurance.select().where(ClientInsurance.client.is_in(clients))
+    }
+    years = sorted({int(str(s["period"])[:4]) for s in superbills})
+    # A plan year that does not start in January reaches into the calendar year before.
     same_years = await Superbill.select(Superbill.id, Superbill.client, Superbill.period).where(
         Superbill.client.is_in(clients)
         & (Superbill.status == "issued")
-        & (Superbill.period >= f"{years[0]}-01")
+        & (Superbill.period >= f"{years[0] - 1}-01")
         & (Superbill.period <= f"{years[-1]}-12")
     )
     months = {row["id"]: row for row in same_years} | {s["id"]: s for s in superbills}
@@ -166,20 +171,17 @@ async def estimates_for(superbills: list[dict[str, Any]]) -> dict[int, Estimate 
         SuperbillLine.superbill, SuperbillLine.code, SuperbillLine.units, SuperbillLine.charge_cents
     ).where(SuperbillLine.superbill.is_in(list(months))):
         lines.setdefault(row["superbill"], []).append(ServiceLine(row["code"], row["units"], row["charge_cents"]))
-    plans = {
-        row["client"]: Benefits.of(row)
-        for row in await ClientInsurance.select().where(ClientInsurance.client.is_in(clients))
-    }
-    by_year: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    by_plan_year: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for row in months.values():
-        by_year.setdefault((row["client"], str(row["period"])[:4]), []).append(row)
+        plan = plans.get(row["client"], Benefits())
+        by_plan_year.setdefault((row["client"], plan.plan_year_of(str(row["period"]))), []).append(row)
     estimates: dict[int, Estimate | None] = {}
-    for (client, year_text), rows in by_year.items():
+    for (client, plan_year), rows in by_plan_year.items():
         rows.sort(key=lambda row: (str(row["period"]), row["id"]))
         if client not in plans:
             estimates.update((row["id"], None) for row in rows)
             continue
-        benefits = plans[client].for_year(int(year_text))  # the amounts met belong to their own year
+        benefits = plans[client].for_year(plan_year)  # the amounts met belong to their own plan year
         year = estimate_year(benefits, [lines.get(row["id"], []) for row in rows])
         estimates.update((row["id"], estimate) for row, estimate in zip(rows, year, strict=True))
     return {s["id"]: estimates[s["id"]] for s in superbills}

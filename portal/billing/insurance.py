@@ -28,6 +28,7 @@ from portal.policy import Action, Principal, can, require_client
 from portal.validation import Checker
 
 PLAN_TYPES = {"ppo": "PPO", "pos": "POS", "hmo": "HMO", "epo": "EPO", "other": "Other"}
+PLAN_YEAR_MONTHS = {str(month): date(2000, month, 1).strftime("%B") for month in range(1, 13)}
 RELATIONSHIPS = {"self": "Self", "spouse": "Spouse", "child": "Child", "other": "Other"}
 # Plans that usually pay nothing out of network (DOMAIN §2).
 NO_OON_PLAN_TYPES = frozenset({"hmo", "epo"})
@@ -55,15 +56,21 @@ class Benefits:
     out_of_pocket_met_cents: int = 0
     allowed_percent: int | None = None  # allowed amount as a percentage of the charge
     allowed_amounts: dict[str, int] | None = None  # code -> allowed amount per unit
-    met_year: int | None = None  # the benefit year the two "met" amounts are for (None: every year)
+    met_year: int | None = None  # the plan year the two "met" amounts are for (None: every year)
+    plan_year_start_month: int = 1  # the deductible and the out-of-pocket maximum start again in this month
 
-    def for_year(self, year: int) -> Benefits:
-        """The benefits as they stood at the start of `year`'s first month on a superbill: the amounts met belong to
-        their own year; any other year starts from nothing met (plan years are calendar years here; for a year
-        before the one recorded, what was met is not known, and nothing met gives the smaller estimate)."""
-        if self.met_year is None or self.met_year == year:
+    def plan_year_of(self, period: str) -> int:
+        """The plan year a month ("2027-03") falls in, named by the calendar year it starts in."""
+        year, month = (int(part) for part in period.split("-"))
+        return year if month >= self.plan_year_start_month else year - 1
+
+    def for_year(self, plan_year: int) -> Benefits:
+        """The benefits as they stood before `plan_year`'s first month on a superbill: the amounts met belong to
+        their own plan year; any other starts from nothing met (for a year before the one recorded, what was met is
+        not known, and nothing met gives the smaller estimate)."""
+        if self.met_year is None or self.met_year == plan_year:
             return self
-        return replace(self, deductible_met_cents=0, out_of_pocket_met_cents=0, met_year=year)
+        return replace(self, deductible_met_cents=0, out_of_pocket_met_cents=0, met_year=plan_year)
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Benefits:
@@ -77,6 +84,7 @@ class Benefits:
             allowed_percent=row["allowed_percent"],
             allowed_amounts={str(k): int(v) for k, v in json_dict(row["allowed_amounts"]).items()},
             met_year=row.get("oon_met_year") or _year_saved(row.get("updated_at")),
+            plan_year_start_month=int(row.get("plan_year_start_month") or 1),
         )
 
 
@@ -154,6 +162,9 @@ def _allowed_amounts(c: Checker, raw: Any) -> dict[str, int]:
 
 def check_insurance(data: dict[str, Any], *, today: date | None = None) -> dict[str, Any]:
     """The plan's fields from a form (dollars) or JSON (cents under *_cents), or Invalid naming each problem."""
+    month = data.get("plan_year_start_month")
+    if isinstance(month, int) and not isinstance(month, bool):  # JSON may give the month as a number
+        data = {**data, "plan_year_start_month": str(month)}
     c = Checker(data)
     v: dict[str, Any] = {
         "plan_name": c.text("plan_name", required=True, max_length=200, label="Plan name"),
@@ -205,6 +216,9 @@ def check_insurance(data: dict[str, Any], *, today: date | None = None) -> dict[
     v["oon_deductible_met_cents"] = v["oon_deductible_met_cents"] or 0
     v["oon_out_of_pocket_met_cents"] = v["oon_out_of_pocket_met_cents"] or 0
     this_year = (today or date.today()).year
+    v["plan_year_start_month"] = int(
+        c.choice("plan_year_start_month", PLAN_YEAR_MONTHS, default="1", label="Plan year starts in")
+    )
     v["oon_met_year"] = c.integer(
         "oon_met_year",
         default=this_year,
@@ -256,6 +270,7 @@ def form_values(row: dict[str, Any] | None, this_year: int) -> dict[str, Any]:
             "subscriber_relationship": "self",
             "timely_filing_days": 365,
             "oon_met_year": this_year,
+            "plan_year_start_month": "1",
         }
 
     def dollars(cents: int | None) -> str:
@@ -265,6 +280,7 @@ def form_values(row: dict[str, Any] | None, this_year: int) -> dict[str, Any]:
     for name in MONEY_FIELDS:
         values[name] = dollars(row[f"{name}_cents"])
     values["oon_met_year"] = Benefits.of(row).met_year or this_year
+    values["plan_year_start_month"] = str(row.get("plan_year_start_month") or 1)
     values["allowed_amounts"] = "\n".join(
         f"{code} = {dollars(int(cents))}" for code, cents in sorted(json_dict(row["allowed_amounts"]).items())
     )

@@ -260,9 +260,10 @@ class ClientInsurance(PortalTable, tablename="client_insurance"):
     oon_coinsurance_percent = Integer(default=0)  # the member's share out of network, 0–100
     oon_out_of_pocket_max_cents = BigInt(null=True, default=None)
     oon_out_of_pocket_met_cents = BigInt(default=0)
-    # The benefit (calendar) year the two "met so far" amounts are for; None on plans recorded before it was asked,
-    # which count as the year they were last saved.
+    # The plan year the two "met so far" amounts are for, named by the calendar year it starts in; None on plans
+    # recorded before it was asked, which count as the year they were last saved.
     oon_met_year = Integer(null=True, default=None)
+    plan_year_start_month = Integer(default=1)  # 1 = the plan year is the calendar year; 7 = July to June
     allowed_percent = Integer(null=True, default=None)  # allowed amount as a percentage of our charge
     allowed_amounts = JSON(default={})  # {"T1016": 2500}: the plan's OON allowed amount per unit, in cents
     timely_filing_days = Integer(default=365)

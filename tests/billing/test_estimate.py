@@ -120,3 +120,9 @@ def test_amounts_met_belong_to_their_own_year() -> None:
         assert estimate_reimbursement(fresh, T1016_MONTH).deductible_applied_cents == 1000_00
     # A plan whose year is not known applies the amounts to every year, as before.
     assert ppo().for_year(2031) == ppo()
+
+
+def test_a_plan_year_can_start_in_any_month() -> None:
+    calendar, july = ppo(), ppo(plan_year_start_month=7)
+    assert [calendar.plan_year_of(p) for p in ("2026-12", "2027-01", "2027-06", "2027-07")] == [2026, 2027, 2027, 2027]
+    assert [july.plan_year_of(p) for p in ("2026-12", "2027-01", "2027-06", "2027-07")] == [2026, 2026, 2026, 2027]

@@ -191,3 +191,34 @@ async def test_a_new_year_starts_with_nothing_met(jordan: Any, november: dict[st
     # January: allowed 80 % of $400 = $320, all of it toward the new year's $500 deductible.
     assert january_estimate.allowed_cents == 32_000
     assert january_estimate.deductible_applied_cents == 32_000 and january_estimate.plan_pays_cents == 0
+
+
+async def test_a_plan_year_from_july_shares_one_deductible_across_new_year(
+    jordan: Any, november: dict[str, Any]
+) -> None:
+    """A plan whose year runs from July: November 2026 and January 2027 share the 2026 plan year's deductible;
+    July 2027 starts the next plan year with nothing met."""
+    from portal.billing.family_superbills import estimates_for
+
+    await ClientInsurance.update(
+        {
+            ClientInsurance.allowed_percent: 80,
+            ClientInsurance.oon_deductible_cents: 80_000,
+            ClientInsurance.oon_deductible_met_cents: 0,
+            ClientInsurance.oon_met_year: 2026,
+            ClientInsurance.plan_year_start_month: 7,
+        }
+    ).where(ClientInsurance.client == jordan["id"])
+    base = november["superbill"]
+    january_id = await add_issued_month(base, "2027-01", 9101, charge_cents=40_000, units=5, service_day=6)
+    july_id = await add_issued_month(base, "2027-07", 9107, charge_cents=40_000, units=5, service_day=6)
+    rows = await Superbill.select().where(Superbill.id.is_in([january_id, july_id]))
+    estimates = await estimates_for([base, *rows])
+    november_estimate, january_estimate, july_estimate = (estimates[i] for i in (base["id"], january_id, july_id))
+    assert november_estimate is not None and january_estimate is not None and july_estimate is not None
+    # January (allowed 80 % of $400 = $320) pays toward what November left of the same plan year's deductible.
+    left = 80_000 - november_estimate.deductible_applied_cents
+    assert 0 < left < 32_000
+    assert january_estimate.deductible_applied_cents == left
+    # July starts a new plan year: the whole $320 goes to a fresh deductible.
+    assert july_estimate.deductible_applied_cents == 32_000

@@ -26,6 +26,7 @@ PLAN = {
     "oon_out_of_pocket_met": "450.50",
     "allowed_amounts": "T1016 = 25.00\n99368 = 120",
     "timely_filing_days": "180",
+    "plan_year_start_month": "7",
 }
 
 
@@ -40,10 +41,12 @@ async def test_billing_staff_record_the_plan(client: Any, bea: Any, jordan: Any)
     assert row["updated_by"] == bea["id"]
     # Left empty, the amounts met are for this year in the practice's time zone.
     assert row["oon_met_year"] == local_today("America/New_York").year
+    assert row["plan_year_start_month"] == 7
     page = await client.get(f"/billing/insurance/{jordan['id']}")
     assert page.status_code == 200
     assert "T1016 = 25.00" in page.text and "99368 = 120.00" in page.text and 'value="3000.00"' in page.text
     assert f'value="{row["oon_met_year"]}"' in page.text
+    assert '<option value="7" selected>July</option>' in page.text
     assert await audit_count("billing.insurance.create", jordan["id"]) == 1
     assert await audit_count("billing.insurance.view", jordan["id"]) == 1
 
@@ -66,6 +69,7 @@ async def test_bad_input_is_named_field_by_field(client: Any, bea: Any, jordan: 
         "allowed_amounts": "T1016 costs 25",
         "timely_filing_days": "10",
         "oon_met_year": "1990",
+        "plan_year_start_month": "13",
     }
     response = await client.post(f"/billing/insurance/{jordan['id']}", data=bad)
     assert response.status_code == 400
@@ -79,6 +83,7 @@ async def test_bad_input_is_named_field_by_field(client: Any, bea: Any, jordan: 
         "Line 1: write a code and an amount, like T1016 = 25.00.",
         "Timely-filing limit (days) must be at least 30.",
         "Year of the amounts met must be at least",
+        "Choose one of the listed options for plan year starts in.",
     ):
         assert message in response.text, message
     wrong_code = await client.post(f"/billing/insurance/{jordan['id']}", data={**PLAN, "allowed_amounts": "T10 = 5"})

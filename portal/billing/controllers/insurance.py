@@ -46,6 +46,7 @@ class InsuranceController(Controller):
             in_billing=principal.role in {Role.OWNER, Role.BILLING},
             plan_types=list(insurance.PLAN_TYPES.items()),
             relationships=list(insurance.RELATIONSHIPS.items()),
+            plan_year_months=list(insurance.PLAN_YEAR_MONTHS.items()),
             **extra,
         )
 
